@@ -1,0 +1,26 @@
+// Bundles each binary entry point into one file under dist/bin/, so that start-up loads a
+// single script instead of resolving dozens of modules.
+'use strict';
+const esbuild = require('esbuild');
+
+const entries = {
+  'containerd-shim-tswasm-v1': 'shim/main.ts',
+  'tswasm-shim': 'shim/cli/main.ts',
+};
+const optional = {
+  // the worker that hosts one container's module; bundled when it exists
+  worker: 'shim/worker/main.ts',
+};
+const fs = require('fs');
+for (const [name, file] of Object.entries(optional)) if (fs.existsSync(file)) entries[name] = file;
+
+esbuild.buildSync({
+  entryPoints: entries,
+  outdir: 'dist/bin',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
