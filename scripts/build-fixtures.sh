@@ -10,7 +10,9 @@ mkdir -p "$out"
 clang_wasi=(clang --target=wasm32-wasi --sysroot=/usr/share/wasi-sysroot -O2)
 clang_free=(clang --target=wasm32 -O2 -nostdlib -Wl,--no-entry -Wl,--export-dynamic)
 
-find runtime wasi oci shim integration bench -path '*/fixtures/*' \( -name '*.wat' -o -name '*.c' \) \
+roots=()
+for dir in runtime wasi oci shim integration bench; do [ -d "$dir" ] && roots+=("$dir"); done
+find "${roots[@]}" -path '*/fixtures/*' \( -name '*.wat' -o -name '*.c' \) \
   -not -path '*/node_modules/*' | sort | while read -r src; do
   name=$(basename "${src%.*}")
   dst="$out/$name.wasm"
