@@ -1,0 +1,61 @@
+// Just enough of a Wasm binary encoder to build the spec runner's own small modules (the
+// call wrappers and the spectest print functions): LEB128, vectors, sections, type codes.
+import type { WastType } from './script';
+
+export const TYPE_CODE: Record<WastType, number> = {
+  i32: 0x7f,
+  i64: 0x7e,
+  f32: 0x7d,
+  f64: 0x7c,
+  v128: 0x7b,
+  funcref: 0x70,
+  externref: 0x6f,
+};
+
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+/** i32.const with a non-negative value (signed LEB128). */
+export function i32Const(n: number): number[] {
+  const out: number[] = [0x41];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+export function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+export function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+export function str(s: string): number[] {
+  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+}
+
+export const MAGIC_AND_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+
+/** A function type entry of the type section. */
+export function funcType(params: WastType[], results: WastType[]): number[] {
+  return [
+    0x60,
+    ...vec(params.map((t) => [TYPE_CODE[t]])),
+    ...vec(results.map((t) => [TYPE_CODE[t]])),
+  ];
+}
