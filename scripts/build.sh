@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+node proto/generate.js
 npx tsc -p .
 node scripts/bundle.js
 bash scripts/build-fixtures.sh

@@ -1,0 +1,240 @@
+// The ttrpc server the shim serves containerd's Task API from. Each connection runs many calls
+// at once (Wait blocks for as long as a container runs) and answers them in whatever order
+// they finish. The server never closes a connection itself: containerd reads that as shim
+// death. A peer that hangs up or sends garbage only affects its own connection.
+import * as fs from 'fs';
+import * as net from 'net';
+import { envelopeLength, decodeRequest, FrameParts, responseFrame } from './envelope';
+import { FrameDecoder, FrameHandler, FrameType, MAX_PAYLOAD } from './framing';
+import { CallContext, Handler, HandlerSource, RegisteredMethod, ServiceRegistry } from './registry';
+import { listenUnix } from './socket';
+import { RpcError, StatusCode, statusOf } from './status';
+
+/** setTimeout's longest delay; longer deadlines are treated as none. */
+const MAX_TIMER_MS = 0x7fffffff;
+
+export interface TtrpcServerOptions {
+  /** Told about connection-level trouble (a write failing, a malformed request); default: ignore. */
+  onError?: (err: Error) => void;
+}
+
+export class TtrpcServer implements HandlerSource {
+  readonly registry: ServiceRegistry;
+  private readonly netServer: net.Server;
+  private readonly connections = new Set<ServerConnection>();
+  private socketPath: string | undefined;
+  private readonly onError: (err: Error) => void;
+
+  constructor(options: TtrpcServerOptions = {}, registry = new ServiceRegistry()) {
+    this.registry = registry;
+    this.onError = options.onError ?? (() => undefined);
+    this.netServer = net.createServer((socket) => this.accept(socket));
+  }
+
+  /** Adds a handler for `service`/`method` (e.g. `containerd.task.v2.Task`, `State`). */
+  register(service: string, method: string, handler: Handler): void {
+    this.registry.register(service, method, handler);
+  }
+
+  methods(): Iterable<RegisteredMethod> {
+    return this.registry.methods();
+  }
+
+  /** Listens on a unix socket (`/path` or `unix:///path`), mode 0600; resolves once bound. */
+  async listen(socketPath: string): Promise<void> {
+    this.socketPath = await listenUnix(this.netServer, socketPath);
+  }
+
+  /** Calls being answered right now, over all connections. */
+  get activeCalls(): number {
+    let n = 0;
+    for (const c of this.connections) n += c.active.size;
+    return n;
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /**
+   * Stops accepting connections and removes the socket file; calls in flight get up to
+   * `graceMs` to answer, then every connection is ended (after its answers are flushed).
+   */
+  async close(graceMs = 2000): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.netServer.close(() => resolve()));
+    if (this.socketPath) fs.rmSync(this.socketPath, { force: true });
+    const deadline = Date.now() + graceMs;
+    while (this.activeCalls > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    for (const c of this.connections) c.end();
+    await closed;
+  }
+
+  private accept(socket: net.Socket): void {
+    const connection = new ServerConnection(socket, this.registry, this.onError);
+    this.connections.add(connection);
+    socket.once('close', () => this.connections.delete(connection));
+  }
+}
+
+/** One client connection: its frame decoder, its calls in flight, its writes. */
+class ServerConnection implements FrameHandler {
+  /** stream id → the abort controller of a call being answered */
+  readonly active = new Map<number, AbortController>();
+  private readonly decoder = new FrameDecoder(this);
+  private closed = false;
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly registry: ServiceRegistry,
+    private readonly onError: (err: Error) => void,
+  ) {
+    socket.setNoDelay?.(true);
+    socket.on('data', (chunk: Buffer) => this.decoder.push(chunk));
+    socket.on('error', (err) => {
+      this.onError(err);
+      socket.destroy();
+    });
+    socket.once('close', () => this.hangUp());
+    // the peer half-closing means it will send nothing more; answers still go out
+    socket.on('end', () => undefined);
+  }
+
+  end(): void {
+    this.socket.end();
+  }
+
+  frame(streamId: number, type: number, _flags: number, payload: Buffer): void {
+    // responses and stream data are never addressed to a unary server: ignore them
+    if (type !== FrameType.Request) return;
+    if (streamId % 2 !== 1) {
+      this.reply(
+        streamId,
+        StatusCode.InvalidArgument,
+        'StreamID must be odd for client initiated streams',
+      );
+      return;
+    }
+    if (this.active.has(streamId)) {
+      this.reply(streamId, StatusCode.InvalidArgument, `StreamID ${streamId} is already in use`);
+      return;
+    }
+    let request;
+    try {
+      request = decodeRequest(payload);
+    } catch (err) {
+      const message = `ttrpc: error unmarshalling request: ${(err as Error).message}`;
+      this.onError(new Error(message));
+      this.reply(streamId, StatusCode.InvalidArgument, message);
+      return;
+    }
+    const handler = this.registry.lookup(request.service, request.method);
+    if (handler instanceof RpcError) {
+      this.reply(streamId, handler.code, handler.message);
+      return;
+    }
+    this.call(streamId, handler, request.service, request.method, request.payload, request);
+  }
+
+  oversized(streamId: number, type: number, length: number): void {
+    if (type !== FrameType.Request) return;
+    this.reply(
+      streamId,
+      StatusCode.ResourceExhausted,
+      `message length ${length} exceed maximum message size of ${MAX_PAYLOAD}`,
+    );
+  }
+
+  private call(
+    streamId: number,
+    handler: Handler,
+    service: string,
+    method: string,
+    payload: Uint8Array,
+    request: { timeoutNano: bigint; metadata: { key: string; value: string }[] },
+  ): void {
+    const abort = new AbortController();
+    this.active.set(streamId, abort);
+    const metadata = new Map<string, string[]>();
+    for (const { key, value } of request.metadata) {
+      const values = metadata.get(key);
+      if (values) values.push(value);
+      else metadata.set(key, [value]);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    if (request.timeoutNano > 0n) {
+      const ms = Number(request.timeoutNano / 1_000_000n);
+      if (ms <= MAX_TIMER_MS) {
+        timer = setTimeout(
+          () => abort.abort(new RpcError(StatusCode.DeadlineExceeded, 'context deadline exceeded')),
+          ms,
+        );
+      }
+    }
+    const ctx: CallContext = { metadata, signal: abort.signal, service, method };
+    let pending: Promise<Uint8Array>;
+    try {
+      pending = handler(payload, ctx);
+    } catch (err) {
+      pending = Promise.reject(err);
+    }
+    Promise.resolve(pending).then(
+      (response) => {
+        this.finish(streamId, timer);
+        if (!(response instanceof Uint8Array)) {
+          this.reply(streamId, StatusCode.Internal, 'ttrpc: marshal called with nil');
+        } else {
+          this.reply(streamId, StatusCode.OK, '', response);
+        }
+      },
+      (err: unknown) => {
+        this.finish(streamId, timer);
+        // a handler that gave up because its deadline passed answers DeadlineExceeded
+        const reason = abort.signal.aborted ? abort.signal.reason : undefined;
+        const status = statusOf(
+          reason instanceof RpcError && !(err instanceof RpcError) ? reason : err,
+        );
+        this.reply(streamId, status.code, status.message);
+      },
+    );
+  }
+
+  private finish(streamId: number, timer: NodeJS.Timeout | undefined): void {
+    if (timer) clearTimeout(timer);
+    this.active.delete(streamId);
+  }
+
+  private reply(streamId: number, code: number, message: string, payload?: Uint8Array): void {
+    if (this.closed || !this.socket.writable) return;
+    let parts: FrameParts = responseFrame(streamId, code, message, payload ?? EMPTY);
+    if (envelopeLength(parts) > MAX_PAYLOAD) {
+      const size = envelopeLength(parts);
+      parts = responseFrame(
+        streamId,
+        StatusCode.ResourceExhausted,
+        `message length ${size} exceed maximum message size of ${MAX_PAYLOAD}`,
+        EMPTY,
+      );
+    }
+    // one write (or one corked writev) per frame: frames never interleave
+    if (parts.length === 1) {
+      this.socket.write(parts[0]);
+    } else {
+      this.socket.cork();
+      this.socket.write(parts[0]);
+      this.socket.write(parts[1]);
+      this.socket.uncork();
+    }
+  }
+
+  private hangUp(): void {
+    this.closed = true;
+    for (const abort of this.active.values()) {
+      abort.abort(new RpcError(StatusCode.Canceled, 'ttrpc: connection closed by the client'));
+    }
+    this.active.clear();
+  }
+}
+
+const EMPTY = new Uint8Array(0);
