@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { binDir } from './repo';
 import {
+  argv0,
   Background,
   mountsUnder,
   processesReferencing,
@@ -170,9 +171,22 @@ export class Containerd {
     );
   }
 
-  /** Processes that mention this containerd's private dir: its shims (not containerd itself). */
+  /** Processes that mention this containerd's private dir: its shims (not containerd or ctr). */
   shimProcesses(): number[] {
-    return processesReferencing(this.dir).filter((pid) => pid !== this.daemon?.pid);
+    return processesReferencing(this.dir).filter(
+      (pid) => pid !== this.daemon?.pid && path.basename(argv0(pid) ?? '') !== 'ctr',
+    );
+  }
+
+  /** The shim address containerd recorded for container `id` (read it while the task lives). */
+  shimAddress(id: string): string | undefined {
+    const file = path.join(this.bundleRoot, id, 'address');
+    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined;
+  }
+
+  /** Where containerd keeps the bundles of this namespace's tasks. */
+  get bundleRoot(): string {
+    return path.join(this.dir, 'state', 'io.containerd.runtime.v2.task', this.namespace);
   }
 
   /** The last lines of containerd's log, for failure messages. */

@@ -212,6 +212,11 @@ export function commandLine(pid: number): string | undefined {
   return readProc(pid, 'cmdline')?.split('\0').join(' ').trim();
 }
 
+/** The program a process runs, as its command line names it. */
+export function argv0(pid: number): string | undefined {
+  return readProc(pid, 'cmdline')?.split('\0')[0];
+}
+
 /** Processes whose command line or environment mentions `text` (e.g. a private socket dir). */
 export function processesReferencing(text: string): number[] {
   return allPids().filter((pid) => {

@@ -1,0 +1,53 @@
+// containerd restarted while a tswasm task runs: it reconnects to the shim, and kill, the
+// exit status and delete still work; the shim then leaves.
+import { strict as assert } from 'assert';
+import { Containerd, importWasmImages, tswasmRuntime, until, wasmImage } from './harness';
+import { itWith } from './pending';
+
+describe('tswasm across a containerd restart', function () {
+  this.timeout(120_000);
+  let containerd: Containerd;
+
+  before(async () => {
+    containerd = await Containerd.start();
+    await importWasmImages(containerd);
+  });
+  after(async () => {
+    await containerd?.stop();
+  });
+
+  itWith(
+    ['detach', 'restart'],
+    'reconnects to a running task, then kills and deletes it',
+    async () => {
+      await containerd.ctrOk([
+        'run',
+        '-d',
+        '--runtime',
+        tswasmRuntime,
+        wasmImage('sleep'),
+        'survivor',
+      ]);
+      const before = (await containerd.tasks()).get('survivor');
+      assert.equal(before?.status, 'RUNNING');
+      const shims = containerd.shimProcesses();
+      assert.ok(shims.length > 0, 'no shim process found');
+
+      await containerd.restart();
+      const after = (await containerd.tasks()).get('survivor');
+      assert.deepEqual(after, before, `task after restart\n${containerd.logTail()}`);
+      for (const pid of shims)
+        assert.ok(containerd.shimProcesses().includes(pid), `shim ${pid} died`);
+
+      await containerd.ctrOk(['task', 'kill', '-s', 'SIGKILL', 'survivor']);
+      await containerd.waitForStatus('survivor', 'STOPPED');
+      const deleted = await containerd.ctr(['task', 'delete', 'survivor']);
+      assert.equal(deleted.code, 0, `${deleted.stderr}\n${containerd.logTail()}`);
+      assert.match(deleted.stderr, /exit code 137/); // ctr 1.6 warns about a non-zero status
+      await containerd.ctrOk(['container', 'rm', 'survivor']);
+      await until('the shim daemon to exit', () =>
+        containerd.shimProcesses().length === 0 ? true : undefined,
+      );
+    },
+  );
+});

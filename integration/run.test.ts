@@ -1,0 +1,95 @@
+// `ctr run --rm --runtime io.containerd.tswasm.v1` against a real containerd: the module's
+// output, arguments, exit code and stdin come through; --null-io works; an entry that is not
+// Wasm fails with an error naming the file; nothing is left behind.
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import {
+  Containerd,
+  importWasmImages,
+  notWasmImage,
+  tswasmRuntime,
+  until,
+  wasmImage,
+  mountsUnder,
+} from './harness';
+import { itWith } from './pending';
+
+describe('ctr run --rm with tswasm', function () {
+  this.timeout(120_000);
+  let containerd: Containerd;
+  const runWasm = (
+    id: string,
+    image: string,
+    args: string[],
+    stdin?: string,
+    extra: string[] = [],
+  ) =>
+    containerd.ctr(['run', '--rm', '--runtime', tswasmRuntime, ...extra, image, id, ...args], {
+      stdin,
+      timeoutMs: 60_000,
+    });
+  const explain = (result: { stdout: string; stderr: string }) =>
+    `stdout: ${result.stdout}\nstderr: ${result.stderr}\n${containerd.logTail()}`;
+
+  before(async () => {
+    containerd = await Containerd.start();
+    await importWasmImages(containerd);
+  });
+  after(async () => {
+    await containerd?.stop();
+  });
+
+  itWith(['run'], 'prints the module output and exits 0 with the image entrypoint', async () => {
+    const result = await runWasm('hello-0', wasmImage('hello'), []);
+    assert.equal(result.code, 0, explain(result));
+    assert.equal(result.stdout, 'Hello from tswasm\n');
+  });
+
+  itWith(['run'], 'passes arguments and returns the module exit code', async () => {
+    const result = await runWasm('hello-args', wasmImage('hello'), ['/hello.wasm', '42', 'x y']);
+    assert.equal(result.code, 42, explain(result));
+    assert.equal(result.stdout, 'Hello from tswasm\narg 1: 42\narg 2: x y\n');
+  });
+
+  itWith(['run'], 'feeds stdin piped into ctr run to the module', async () => {
+    const input = 'line one\nline two\n' + 'x'.repeat(100_000) + '\n';
+    const result = await runWasm('cat-stdin', wasmImage('cat'), [], input);
+    assert.equal(result.code, 0, explain(result));
+    assert.equal(result.stdout.length, input.length);
+    assert.equal(result.stdout, input);
+    assert.match(result.stderr, /cat: done/);
+  });
+
+  itWith(['run'], 'runs with --null-io and still returns the exit code', async () => {
+    const result = await runWasm(
+      'hello-null',
+      wasmImage('hello'),
+      ['/hello.wasm', '3'],
+      undefined,
+      ['--null-io'],
+    );
+    assert.equal(result.code, 3, explain(result));
+    assert.equal(result.stdout, '');
+  });
+
+  itWith(['run'], 'refuses an entry that is not Wasm with an error naming the file', async () => {
+    const result = await runWasm('not-wasm', notWasmImage, []);
+    assert.notEqual(result.code, 0, explain(result));
+    assert.match(result.stderr, /readme\.txt/, explain(result));
+    assert.match(result.stderr, /wasm|WebAssembly/i, explain(result));
+  });
+
+  itWith(['run'], 'leaves no container, task, shim process or mount behind', async () => {
+    const result = await runWasm('hello-clean', wasmImage('hello'), []);
+    assert.equal(result.code, 0, explain(result));
+    assert.deepEqual([...(await containerd.tasks()).keys()], []);
+    const containers = await containerd.ctrOk(['container', 'ls', '-q']);
+    assert.equal(containers.stdout.trim(), '');
+    await until('the shim daemon to exit', () =>
+      containerd.shimProcesses().length === 0 ? true : undefined,
+    );
+    assert.deepEqual(mountsUnder(containerd.dir), []);
+    const bundles = `${containerd.dir}/state/io.containerd.runtime.v2.task/${containerd.namespace}`;
+    assert.deepEqual(fs.existsSync(bundles) ? fs.readdirSync(bundles) : [], []);
+  });
+});
