@@ -17,8 +17,15 @@ function main(argv: string[]): number {
     process.stdout.write(usage);
     return command === undefined ? 2 : 0;
   }
+  if (command === 'run') {
+    // Loaded only here, so that --help stays fast.
+    const { runCommand } = require('./run-command') as typeof import('./run-command');
+    return runCommand(argv.slice(1));
+  }
   process.stderr.write(`tswasm-shim: unknown command "${command}"\n${usage}`);
   return 2;
 }
 
-process.exitCode = main(process.argv.slice(2));
+const status = main(process.argv.slice(2));
+// Exit at once: a socket helper thread or the guest's leftovers must not keep the process up.
+process.exit(status);

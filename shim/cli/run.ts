@@ -1,0 +1,172 @@
+// Loading and running one WASI module: read the file, compile it on the chosen engine,
+// instantiate it with tswasm's WASI, and run `_start` (or call one export). Used by
+// `tswasm-shim run` and meant for any host that runs a module the same way.
+import * as fs from 'fs';
+import * as path from 'path';
+import { WASI, ListenSpec, exitCodeOf } from '../../wasi';
+
+/** The part of the JS WebAssembly API a run needs (V8's built-in or tswasm's runtime). */
+export interface EngineApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (
+    module: object,
+    imports: Record<string, Record<string, unknown>>,
+  ) => {
+    exports: Record<string, unknown>;
+  };
+  CompileError: new (...args: never[]) => Error;
+  LinkError: new (...args: never[]) => Error;
+  RuntimeError: new (...args: never[]) => Error;
+}
+
+export type EngineName = 'tswasm' | 'v8';
+
+/** V8's own WebAssembly (the tsconfig has no DOM lib, hence the cast). */
+const v8Api = (globalThis as unknown as { WebAssembly: EngineApi }).WebAssembly;
+
+/**
+ * tswasm's engine, loaded from the compiled tree (dist/runtime) at run time, so that the CLI
+ * bundle stays small and `--help` never loads it. Undefined when it is not built.
+ */
+function loadTswasm(): EngineApi | undefined {
+  // From the bundle (dist/bin) and from the tsc output (dist/shim/cli).
+  for (const candidate of ['../runtime/index.js', '../../runtime/index.js']) {
+    const file = path.join(__dirname, candidate);
+    if (!fs.existsSync(file)) continue;
+    const load = require as (id: string) => { WebAssembly?: EngineApi };
+    const api = load(file).WebAssembly;
+    if (api) return api;
+  }
+  return undefined;
+}
+
+/** The engine by name; the default is tswasm's when it is built, else V8's. */
+export function loadEngine(name: EngineName | undefined): { name: EngineName; api: EngineApi } {
+  if (name === 'v8') return { name, api: v8Api };
+  const tswasm = loadTswasm();
+  if (tswasm) return { name: 'tswasm', api: tswasm };
+  if (name === 'tswasm')
+    throw new RunError('usage', "engine 'tswasm' is not built (runtime/index.ts)");
+  return { name: 'v8', api: v8Api };
+}
+
+/** Why a run failed before or instead of an exit code; `kind` decides the CLI's exit status. */
+export class RunError extends Error {
+  constructor(
+    readonly kind: 'usage' | 'load' | 'compile' | 'link' | 'trap',
+    message: string,
+    readonly detail?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export interface RunOptions {
+  file: string;
+  /** Guest argv after argv[0] (argv[0] is `file` as given, like wasmtime). */
+  args: string[];
+  env: Record<string, string>;
+  preopens: Record<string, string>;
+  sockets?: ListenSpec[];
+  engine?: EngineName;
+  /** Call this export instead of `_start`; its results are returned. */
+  invoke?: string;
+  stdin?: number;
+  stdout?: number;
+  stderr?: number;
+}
+
+export interface RunResult {
+  exitCode: number;
+  engine: EngineName;
+  /** Results of the invoked export (--invoke), one per Wasm result. */
+  results?: unknown[];
+}
+
+/** Parses --invoke arguments: numbers, retried as BigInt where the export takes i64. */
+function callExport(fn: (...args: unknown[]) => unknown, args: string[]): unknown {
+  const numbers = args.map(Number);
+  try {
+    return fn(...numbers);
+  } catch (error) {
+    // i64 parameters want BigInt; the conversion fails before the call runs.
+    if (error instanceof TypeError && /BigInt/.test(error.message)) {
+      return fn(...args.map((a) => (/^-?\d+$/.test(a) ? BigInt(a) : Number(a))));
+    }
+    throw error;
+  }
+}
+
+export function runModule(options: RunOptions): RunResult {
+  const engine = loadEngine(options.engine);
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(options.file);
+  } catch (error) {
+    throw new RunError('load', `cannot read ${options.file}: ${(error as Error).message}`, error);
+  }
+  let module: object;
+  try {
+    module = new engine.api.Module(bytes);
+  } catch (error) {
+    throw new RunError(
+      'compile',
+      `failed to compile ${options.file}: ${(error as Error).message}`,
+      error,
+    );
+  }
+  let wasi: WASI;
+  try {
+    wasi = new WASI({
+      args: [options.file, ...(options.invoke ? [] : options.args)],
+      env: options.env,
+      preopens: options.preopens,
+      sockets: options.sockets,
+      stdin: options.stdin,
+      stdout: options.stdout,
+      stderr: options.stderr,
+    });
+  } catch (error) {
+    throw new RunError('load', (error as Error).message, error);
+  }
+  try {
+    let instance: { exports: Record<string, unknown> };
+    try {
+      instance = new engine.api.Instance(
+        module,
+        wasi.getImportObject() as Record<string, Record<string, unknown>>,
+      );
+    } catch (error) {
+      const exit = exitCodeOf(error);
+      if (exit !== undefined) return { exitCode: exit, engine: engine.name }; // proc_exit in start function
+      throw new RunError(
+        'link',
+        `failed to instantiate ${options.file}: ${(error as Error).message}`,
+        error,
+      );
+    }
+    try {
+      if (options.invoke === undefined)
+        return { exitCode: wasi.start(instance), engine: engine.name };
+      const fn = instance.exports[options.invoke];
+      if (typeof fn !== 'function') {
+        throw new RunError(
+          'usage',
+          `failed to find export function \`${options.invoke}\` in ${options.file}`,
+        );
+      }
+      if (typeof instance.exports._initialize === 'function') wasi.initialize(instance);
+      else wasi.attach(instance);
+      const result = callExport(fn as (...args: unknown[]) => unknown, options.args);
+      const results = result === undefined ? [] : Array.isArray(result) ? result : [result];
+      return { exitCode: 0, engine: engine.name, results };
+    } catch (error) {
+      if (error instanceof RunError) throw error;
+      const exit = exitCodeOf(error);
+      if (exit !== undefined) return { exitCode: exit, engine: engine.name };
+      throw new RunError('trap', (error as Error).message, error);
+    }
+  } finally {
+    wasi.close();
+  }
+}

@@ -1,0 +1,299 @@
+// The fd_* functions: reading, writing, seeking, stat, flags, rights, readdir, renumber.
+import * as fs from 'fs';
+import type { WasiContext } from '../context';
+import { fail } from '../errors';
+import { FdEntry, DirentRecord, closeEntry, filetypeOf } from '../fd-table';
+import { readSome, writeAll } from '../host-io';
+import { encodeUtf8 } from '../memory';
+import { fdPath } from '../sandbox';
+import { declare } from '../declare';
+import { Advice, Errno, Fdflags, Filetype, Layout, Rights, Whence } from '../spec';
+import { timesToSet, writeFilestat } from './stat';
+
+/** Regular files are the only seekable things (pipes, ttys and sockets: ESPIPE). */
+function requireSeekable(entry: FdEntry): void {
+  if (entry.filetype === Filetype.DIRECTORY) throw fail(Errno.BADF);
+  if (entry.filetype !== Filetype.REGULAR_FILE || entry.position === null) throw fail(Errno.SPIPE);
+}
+
+function readInto(entry: FdEntry, buffers: Uint8Array[], at: number | null): number {
+  let total = 0;
+  for (const buffer of buffers) {
+    if (buffer.length === 0) continue;
+    const n = readSome(entry, buffer, at === null ? null : at + total);
+    total += n;
+    // Streams return what they have; a short read on anything means stop.
+    if (n < buffer.length || entry.position === null) break;
+  }
+  return total;
+}
+
+function gather(buffers: Uint8Array[]): Uint8Array {
+  if (buffers.length === 1) return buffers[0];
+  return Buffer.concat(buffers);
+}
+
+function readable(entry: FdEntry): void {
+  if (entry.filetype === Filetype.DIRECTORY) throw fail(Errno.ISDIR);
+  if (!entry.readable) throw fail(Errno.BADF);
+}
+
+function writable(entry: FdEntry): void {
+  if (entry.filetype === Filetype.DIRECTORY) throw fail(Errno.ISDIR);
+  if (!entry.writable) throw fail(Errno.BADF);
+}
+
+/** Snapshot of a directory for fd_readdir: '.', '..', then the entries sorted by name. */
+function listDirectory(entry: FdEntry): DirentRecord[] {
+  const dir = fdPath(entry.hostFd);
+  const names = ['.', '..', ...fs.readdirSync(dir).sort()];
+  const records: DirentRecord[] = [];
+  for (const name of names) {
+    let ino = 0n;
+    let type: number = Filetype.UNKNOWN;
+    try {
+      const stats = fs.lstatSync(`${dir}/${name}`, { bigint: true });
+      ino = stats.ino;
+      type = filetypeOf(stats);
+    } catch {
+      continue; // removed since the listing
+    }
+    records.push({ name: encodeUtf8(name), ino, type });
+  }
+  return records;
+}
+
+export const fdFunctions = [
+  declare(
+    'fd_advise',
+    ['fd', 'offset', 'len', 'advice'],
+    (ctx, fd: number, _offset: bigint, _len: bigint, advice: number) => {
+      const entry = ctx.fds.withRights(fd, Rights.FD_ADVISE);
+      if (advice > Advice.NOREUSE) return Errno.INVAL;
+      if (entry.filetype === Filetype.DIRECTORY) return Errno.BADF;
+      return 0; // advice only: nothing to do through Node
+    },
+  ),
+  declare(
+    'fd_allocate',
+    ['fd', 'offset', 'len'],
+    (ctx, fd: number, offset: bigint, len: bigint) => {
+      const entry = ctx.fds.withRights(fd, Rights.FD_ALLOCATE);
+      if (entry.filetype !== Filetype.REGULAR_FILE) return Errno.BADF;
+      if (len === 0n) return Errno.INVAL;
+      const end = offset + len;
+      if (end > BigInt(fs.fstatSync(entry.hostFd).size))
+        fs.ftruncateSync(entry.hostFd, Number(end));
+      return 0;
+    },
+  ),
+  declare('fd_close', ['fd'], (ctx, fd: number) => {
+    const entry = ctx.fds.get(fd);
+    ctx.fds.delete(fd);
+    closeEntry(entry);
+    return 0;
+  }),
+  declare('fd_datasync', ['fd'], (ctx, fd: number) => {
+    fs.fdatasyncSync(ctx.fds.withRights(fd, Rights.FD_DATASYNC).hostFd);
+    return 0;
+  }),
+  declare('fd_fdstat_get', ['fd', 'stat'], (ctx, fd: number, out: number) => {
+    const entry = ctx.fds.get(fd);
+    const view = ctx.memory.view();
+    const f = Layout.fdstat;
+    ctx.memory.bytes(out, f.size).fill(0);
+    view.setUint8(out + f.filetype, entry.filetype);
+    view.setUint16(out + f.flags, entry.fdflags, true);
+    view.setBigUint64(out + f.rightsBase, entry.rightsBase, true);
+    view.setBigUint64(out + f.rightsInheriting, entry.rightsInheriting, true);
+    return 0;
+  }),
+  declare('fd_fdstat_set_flags', ['fd', 'flags'], (ctx, fd: number, flags: number) => {
+    const entry = ctx.fds.withRights(fd, Rights.FD_FDSTAT_SET_FLAGS);
+    // Only APPEND and NONBLOCK can change on an open fd (Linux fcntl ignores the sync flags).
+    if (flags & ~(Fdflags.APPEND | Fdflags.NONBLOCK)) return Errno.INVAL;
+    entry.fdflags = flags;
+    return 0;
+  }),
+  declare(
+    'fd_fdstat_set_rights',
+    ['fd', 'fs_rights_base', 'fs_rights_inheriting'],
+    (ctx, fd: number, base: bigint, inheriting: bigint) => {
+      const entry = ctx.fds.get(fd);
+      // Rights can only be dropped, never gained.
+      if ((base & ~entry.rightsBase) !== 0n || (inheriting & ~entry.rightsInheriting) !== 0n) {
+        return Errno.NOTCAPABLE;
+      }
+      entry.rightsBase = base;
+      entry.rightsInheriting = inheriting;
+      return 0;
+    },
+  ),
+  declare('fd_filestat_get', ['fd', 'buf'], (ctx, fd: number, out: number) => {
+    const entry = ctx.fds.withRights(fd, Rights.FD_FILESTAT_GET);
+    writeFilestat(ctx, out, fs.fstatSync(entry.hostFd, { bigint: true }));
+    return 0;
+  }),
+  declare('fd_filestat_set_size', ['fd', 'size'], (ctx, fd: number, size: bigint) => {
+    const entry = ctx.fds.withRights(fd, Rights.FD_FILESTAT_SET_SIZE);
+    if (entry.filetype !== Filetype.REGULAR_FILE) return Errno.BADF;
+    if (size > BigInt(Number.MAX_SAFE_INTEGER)) return Errno.FBIG;
+    fs.ftruncateSync(entry.hostFd, Number(size));
+    return 0;
+  }),
+  declare(
+    'fd_filestat_set_times',
+    ['fd', 'atim', 'mtim', 'fst_flags'],
+    (ctx, fd: number, atim: bigint, mtim: bigint, flags: number) => {
+      const entry = ctx.fds.withRights(fd, Rights.FD_FILESTAT_SET_TIMES);
+      const [atime, mtime] = timesToSet(atim, mtim, flags, () =>
+        fs.fstatSync(entry.hostFd, { bigint: true }),
+      );
+      fs.futimesSync(entry.hostFd, atime, mtime);
+      return 0;
+    },
+  ),
+  declare(
+    'fd_pread',
+    ['fd', 'iovs', 'iovs_len', 'offset', 'nread'],
+    (ctx, fd: number, iovs: number, count: number, offset: bigint, out: number) => {
+      const entry = ctx.fds.withRights(fd, Rights.FD_READ | Rights.FD_SEEK);
+      readable(entry);
+      requireSeekable(entry);
+      const n = readInto(entry, ctx.memory.iovecs(iovs, count), Number(offset));
+      ctx.memory.u32(out, n);
+      return 0;
+    },
+  ),
+  declare('fd_prestat_get', ['fd', 'buf'], (ctx, fd: number, out: number) => {
+    const entry = ctx.fds.get(fd);
+    if (entry.preopen === undefined) return Errno.BADF;
+    const view = ctx.memory.view();
+    view.setUint32(out, 0, true); // tag dir, padding zeroed
+    view.setUint32(out + Layout.prestat.nameLen, encodeUtf8(entry.preopen).length, true);
+    return 0;
+  }),
+  declare(
+    'fd_prestat_dir_name',
+    ['fd', 'path', 'path_len'],
+    (ctx, fd: number, ptr: number, len: number) => {
+      const entry = ctx.fds.get(fd);
+      if (entry.preopen === undefined) return Errno.BADF;
+      const name = encodeUtf8(entry.preopen);
+      if (len < name.length) return Errno.NAMETOOLONG;
+      ctx.memory.bytes(ptr, name.length).set(name);
+      return 0;
+    },
+  ),
+  declare(
+    'fd_pwrite',
+    ['fd', 'iovs', 'iovs_len', 'offset', 'nwritten'],
+    (ctx, fd: number, iovs: number, count: number, offset: bigint, out: number) => {
+      const entry = ctx.fds.withRights(fd, Rights.FD_WRITE | Rights.FD_SEEK);
+      writable(entry);
+      requireSeekable(entry);
+      const n = writeAll(entry, gather(ctx.memory.iovecs(iovs, count)), Number(offset));
+      ctx.memory.u32(out, n);
+      return 0;
+    },
+  ),
+  declare(
+    'fd_read',
+    ['fd', 'iovs', 'iovs_len', 'nread'],
+    (ctx, fd: number, iovs: number, count: number, out: number) => {
+      const entry = ctx.fds.withRights(fd, Rights.FD_READ);
+      readable(entry);
+      const n = readInto(entry, ctx.memory.iovecs(iovs, count), entry.position);
+      if (entry.position !== null) entry.position += n;
+      ctx.memory.u32(out, n);
+      return 0;
+    },
+  ),
+  declare(
+    'fd_readdir',
+    ['fd', 'buf', 'buf_len', 'cookie', 'bufused'],
+    (ctx, fd: number, buf: number, len: number, cookie: bigint, out: number) => {
+      const entry = ctx.fds.withRights(fd, Rights.FD_READDIR);
+      if (entry.filetype !== Filetype.DIRECTORY) return Errno.NOTDIR;
+      // Cookie n = "after the n-th entry" of the snapshot taken when reading starts at 0.
+      if (cookie === 0n || entry.dirSnapshot === undefined)
+        entry.dirSnapshot = listDirectory(entry);
+      const records = entry.dirSnapshot;
+      const out_ = ctx.memory.bytes(buf, len);
+      const header = new Uint8Array(Layout.dirent.size);
+      const headerView = new DataView(header.buffer);
+      let used = 0;
+      for (let i = Number(cookie); i < records.length && used < len; i++) {
+        const record = records[i];
+        headerView.setBigUint64(Layout.dirent.next, BigInt(i + 1), true);
+        headerView.setBigUint64(Layout.dirent.ino, record.ino, true);
+        headerView.setUint32(Layout.dirent.namlen, record.name.length, true);
+        headerView.setUint32(Layout.dirent.type, record.type, true); // u8 type + 3 bytes padding
+        // Entries that do not fit are cut short: bufused == buf_len tells the guest to ask again.
+        for (const part of [header, record.name]) {
+          const n = Math.min(part.length, len - used);
+          out_.set(part.subarray(0, n), used);
+          used += n;
+        }
+      }
+      ctx.memory.u32(out, used);
+      return 0;
+    },
+  ),
+  declare('fd_renumber', ['fd', 'to'], (ctx, from: number, to: number) => {
+    const entry = ctx.fds.get(from);
+    const target = ctx.fds.get(to);
+    if (from === to) return 0;
+    closeEntry(target);
+    ctx.fds.set(to, entry);
+    ctx.fds.delete(from);
+    return 0;
+  }),
+  declare(
+    'fd_seek',
+    ['fd', 'offset', 'whence', 'newoffset'],
+    (ctx, fd: number, offset: bigint, whence: number, out: number) => {
+      const entry = ctx.fds.get(fd);
+      requireSeekable(entry);
+      const tellOnly = whence === Whence.CUR && offset === 0n;
+      ctx.fds.withRights(fd, tellOnly ? Rights.FD_TELL : Rights.FD_SEEK);
+      let base: bigint;
+      if (whence === Whence.SET) base = 0n;
+      else if (whence === Whence.CUR) base = BigInt(entry.position ?? 0);
+      else if (whence === Whence.END) base = BigInt(fs.fstatSync(entry.hostFd).size);
+      else return Errno.INVAL;
+      const target = base + BigInt.asIntN(64, offset);
+      if (target < 0n) return Errno.INVAL;
+      if (target > BigInt(Number.MAX_SAFE_INTEGER)) return Errno.OVERFLOW;
+      entry.position = Number(target);
+      ctx.memory.u64(out, target);
+      return 0;
+    },
+  ),
+  declare('fd_sync', ['fd'], (ctx, fd: number) => {
+    fs.fsyncSync(ctx.fds.withRights(fd, Rights.FD_SYNC).hostFd);
+    return 0;
+  }),
+  declare('fd_tell', ['fd', 'offset'], (ctx, fd: number, out: number) => {
+    const entry = ctx.fds.get(fd);
+    requireSeekable(entry);
+    ctx.fds.withRights(fd, Rights.FD_TELL);
+    ctx.memory.u64(out, BigInt(entry.position ?? 0));
+    return 0;
+  }),
+  declare(
+    'fd_write',
+    ['fd', 'iovs', 'iovs_len', 'nwritten'],
+    (ctx, fd: number, iovs: number, count: number, out: number) => {
+      const entry = ctx.fds.withRights(fd, Rights.FD_WRITE);
+      writable(entry);
+      const data = gather(ctx.memory.iovecs(iovs, count));
+      let at = entry.position;
+      if (at !== null && entry.fdflags & Fdflags.APPEND) at = fs.fstatSync(entry.hostFd).size;
+      const n = writeAll(entry, data, at);
+      if (at !== null) entry.position = at + n;
+      ctx.memory.u32(out, n);
+      return 0;
+    },
+  ),
+];
