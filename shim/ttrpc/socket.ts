@@ -25,8 +25,11 @@ export function socketAnswers(socketPath: string, timeoutMs = 1000): Promise<boo
   });
 }
 
-/** Listens on a unix socket with mode 0600, creating its folder and clearing a stale file. */
-export async function listenUnix(server: net.Server, address: string): Promise<string> {
+/**
+ * Makes `address` ready to bind: creates its folder and removes a stale socket file left by a
+ * dead process. Fails with EADDRINUSE when a live server answers there. Returns the path.
+ */
+export async function prepareSocketPath(address: string): Promise<string> {
   const socketPath = socketPathOf(address);
   fs.mkdirSync(path.dirname(socketPath), { recursive: true, mode: 0o711 });
   if (fs.existsSync(socketPath)) {
@@ -37,6 +40,12 @@ export async function listenUnix(server: net.Server, address: string): Promise<s
     }
     fs.rmSync(socketPath, { force: true });
   }
+  return socketPath;
+}
+
+/** Listens on a unix socket with mode 0600, creating its folder and clearing a stale file. */
+export async function listenUnix(server: net.Server, address: string): Promise<string> {
+  const socketPath = await prepareSocketPath(address);
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error): void => reject(err);
     server.once('error', onError);
