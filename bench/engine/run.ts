@@ -1,0 +1,103 @@
+// Engine benchmark: runs each compute kernel (kernels.ts) in this one process on V8's own
+// WebAssembly, on polywasm, and on tswasm when it is built; checks all give the same result;
+// prints each engine's time and its ratio to V8, and the geometric mean of the ratios. Then
+// times compile + instantiate + first call of a large generated module (large-module.ts).
+// Time per kernel = best of REPS runs after a warm-up run (the machine is shared).
+// Usage: node dist/bench/engine/run.js [--reps N] [KERNEL...]   (`npm run bench -- engine`)
+import { Engine, engines, instantiate } from './engines';
+import { KERNELS, Kernel, kernelBytes, runKernel } from './kernels';
+import { largeModule } from './large-module';
+
+interface Measured {
+  ms: number;
+  result: string;
+}
+
+function timeKernel(engine: Engine, kernel: Kernel, reps: number): Measured {
+  const instance = instantiate(engine, kernelBytes(kernel));
+  runKernel(instance.exports, kernel.quickArg); // warm-up: first-call compilation, tier-up
+  let best = Infinity;
+  let result = '';
+  for (let i = 0; i < reps; i++) {
+    const started = performance.now();
+    result = runKernel(instance.exports, kernel.benchArg);
+    best = Math.min(best, performance.now() - started);
+  }
+  return { ms: best, result };
+}
+
+function geomean(values: number[]): number {
+  return Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
+}
+
+function cell(text: string, width: number): string {
+  return text.padStart(width);
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  let reps = 3;
+  const only: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--reps') reps = Number(args[++i]);
+    else only.push(args[i]);
+  }
+  const list = engines();
+  if (!list.some((e) => e.name === 'tswasm')) process.stdout.write('tswasm: not available\n');
+  const kernels = KERNELS.filter((k) => only.length === 0 || only.includes(k.name));
+  const others = list.filter((e) => e.name !== 'v8');
+
+  let header = `${'kernel'.padEnd(10)}${cell('v8 ms', 10)}`;
+  for (const e of others) header += `${cell(`${e.name} ms`, 14)}${cell('x v8', 8)}`;
+  process.stdout.write(`${header}  result\n`);
+  const ratios = new Map<string, number[]>(others.map((e) => [e.name, []]));
+  let mismatches = 0;
+  for (const kernel of kernels) {
+    const measured = list.map((engine) => timeKernel(engine, kernel, reps));
+    const v8 = measured[0];
+    let line = `${kernel.name.padEnd(10)}${cell(v8.ms.toFixed(1), 10)}`;
+    others.forEach((engine, i) => {
+      const m = measured[i + 1];
+      const ratio = m.ms / v8.ms;
+      ratios.get(engine.name)!.push(ratio);
+      line += `${cell(m.ms.toFixed(1), 14)}${cell(ratio.toFixed(2), 8)}`;
+    });
+    const differing = measured.filter((m) => m.result !== v8.result);
+    if (differing.length > 0) mismatches++;
+    const results = differing.length === 0 ? v8.result : measured.map((m) => m.result).join(' / ');
+    process.stdout.write(`${line}  ${differing.length === 0 ? '' : 'MISMATCH '}${results}\n`);
+  }
+  let mean = `${'geomean'.padEnd(10)}${cell('', 10)}`;
+  for (const e of others)
+    mean += `${cell('', 14)}${cell(geomean(ratios.get(e.name)!).toFixed(2), 8)}`;
+  process.stdout.write(`${mean}\n`);
+
+  if (only.length === 0 || only.includes('large')) {
+    const generated = largeModule();
+    const mb = (generated.bytes.length / 1e6).toFixed(1);
+    process.stdout.write(
+      `\nlarge module (${mb} MB, ${generated.functions} functions): compile + instantiate + first call\n`,
+    );
+    let v8ms = 0;
+    let v8result = '';
+    for (const engine of list) {
+      const started = performance.now();
+      const instance = instantiate(engine, generated.bytes);
+      const result = String((instance.exports.main as (x: number) => number)(7));
+      const ms = performance.now() - started;
+      if (engine.name === 'v8') [v8ms, v8result] = [ms, result];
+      const ratio = engine.name === 'v8' ? '' : `${(ms / v8ms).toFixed(2)} x v8`;
+      const check = result === v8result ? '' : `  MISMATCH ${result} vs ${v8result}`;
+      if (check) mismatches++;
+      process.stdout.write(
+        `  ${engine.name.padEnd(10)}${cell(ms.toFixed(1), 10)} ms  ${ratio}${check}\n`,
+      );
+    }
+  }
+  if (mismatches > 0) {
+    process.stdout.write(`${mismatches} results differ between engines\n`);
+    process.exitCode = 1;
+  }
+}
+
+main();
