@@ -10,6 +10,8 @@ import { ModuleContext, failInFunction, isRefType, typeListName, typeName } from
 import { MemorySignature, Signature, memoryOps, numericOps } from './optable';
 import { validateMiscInstruction } from './misc';
 import { validateSimdInstruction } from './simd';
+import { ValidationError } from './errors';
+import { missingEndReason, scanBody } from './scan';
 
 /** The type of a value popped from the polymorphic stack of unreachable code. */
 export const UNKNOWN = 0;
@@ -73,6 +75,8 @@ export class BodyValidator {
       this.setUpLocals(body);
       this.run(body);
     } catch (e) {
+      // Malformed encodings take precedence over validation errors (the spec decodes first).
+      if (e instanceof ValidationError) scanBody(this.ctx.module.bytes, body);
       if (e instanceof DecodeError && !e.message.includes(' in function ')) {
         const name = this.ctx.module.names.functions.get(funcIndex);
         const where = name === undefined ? `${funcIndex}` : `${funcIndex} ${JSON.stringify(name)}`;
@@ -351,7 +355,7 @@ export class BodyValidator {
     this.pushFrame(FrameKind.Function, EMPTY, this.funcType.results);
     const end = body.end;
     while (this.depth > 0) {
-      if (r.pos >= end) this.malformed('END opcode expected', end);
+      if (r.pos >= end) this.malformed(missingEndReason(this.ctx.module.bytes, body), end);
       this.at = r.pos;
       const op = bytes[r.pos++];
       const simple = numericOps[op];

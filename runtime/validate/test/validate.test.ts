@@ -256,8 +256,13 @@ describe('validator: instructions', () => {
 
   it('rejects malformed bodies: illegal opcodes and a missing end', () => {
     malformed(oneFunction(void0, [0xc5]).module, 'illegal opcode');
-    const built = oneFunction(void0, [0x02, 0x40]); // block without its end
-    malformed(built.module, 'END opcode expected');
+    // a block without its end: the next bytes (here a global's initializer) are not `end`
+    const globals = [{ type: { valType: i32, mutable: false }, init: [0x41, 0] }];
+    malformed(oneFunction(void0, [0x02, 0x40], { globals }).module, 'END opcode expected');
+    // at the end of the module the bytes run out
+    malformed(oneFunction(void0, [0x02, 0x40]).module, 'unexpected end');
+    // a body both invalid (i32.add on nothing) and malformed later is reported as malformed
+    malformed(oneFunction(void0, [0x6a, 0xc5]).module, 'illegal opcode');
   });
 
   it('validates every type of every numeric opcode family', () => {
