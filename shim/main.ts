@@ -17,15 +17,92 @@ Flags (Go flag syntax: -x v, -x=v, --x):
 Actions:
   start    find or start the shim daemon for this container's group; print its address
   delete   clean up after a container whose daemon is gone; print a DeleteResponse
+
+Grouping: containers with the same io.containerd.tswasm.v1.group annotation, else the same
+io.kubernetes.cri.sandbox-id, share one daemon. Set TSWASM_SHIM_GROUPING=namespace in
+containerd's environment to host every container of a namespace in one daemon.
 `;
 
-function main(argv: string[]): number {
-  if (argv.includes('--help') || argv.includes('-help') || argv.includes('-h')) {
+const flagSpec = {
+  strings: ['namespace', 'address', 'publish-binary', 'id', 'bundle', 'socket'],
+  booleans: ['debug', 'v', 'version', 'help', 'h'],
+};
+
+async function main(argv: string[]): Promise<number> {
+  // the flag parser is small; everything else loads only for the action that needs it
+  const { parseFlags, FlagError } = await import('./flags');
+  let flags;
+  try {
+    flags = parseFlags(argv, flagSpec);
+  } catch (err) {
+    if (!(err instanceof FlagError)) throw err;
+    process.stderr.write(`${err.message}\n${usage}`);
+    return 2;
+  }
+  if (flags.booleans.has('help') || flags.booleans.has('h')) {
     process.stdout.write(usage);
     return 0;
   }
-  process.stderr.write(usage);
-  return 2;
+  if (flags.booleans.has('v') || flags.booleans.has('version')) {
+    process.stdout.write(`containerd-shim-tswasm-v1 ${version}\n`);
+    return 0;
+  }
+  const flag = (name: string) => flags.strings.get(name) ?? '';
+  const debug = flags.booleans.has('debug');
+  const namespace = flag('namespace') || process.env.NAMESPACE || '';
+  switch (flags.rest[0]) {
+    case 'start': {
+      const { start, drainStdin } = await import('./manager/start');
+      await drainStdin();
+      const address = await start({
+        namespace,
+        address: flag('address'),
+        id: flag('id'),
+        debug,
+        bundle: process.cwd(),
+        env: process.env,
+        self: { execPath: process.execPath, script: process.argv[1] },
+      });
+      process.stdout.write(address);
+      return 0;
+    }
+    case 'delete': {
+      const { deleteBundle } = await import('./manager/delete');
+      const response = deleteBundle(flag('bundle') || process.cwd());
+      process.stdout.write(response);
+      return 0;
+    }
+    case 'serve': {
+      const { runDaemon } = await import('./manager/daemon');
+      try {
+        await runDaemon({
+          namespace,
+          socket: flag('socket'),
+          ttrpcAddress: process.env.TTRPC_ADDRESS ?? '',
+          bundle: process.cwd(),
+          debug,
+        });
+      } catch (err) {
+        // another daemon of the same group won the race to listen: it serves, we go
+        if ((err as { code?: string }).code === 'EADDRINUSE') return 0;
+        throw err;
+      }
+      return -1; // keeps running
+    }
+    default:
+      process.stderr.write(usage);
+      return 2;
+  }
 }
 
-process.exitCode = main(process.argv.slice(2));
+const version = '0.1.0';
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err: Error) => {
+    process.stderr.write(`containerd-shim-tswasm-v1: ${err.message}\n`);
+    process.exitCode = 1;
+  },
+);

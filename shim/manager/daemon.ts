@@ -1,0 +1,55 @@
+// The shim daemon: serves the Task API over ttrpc on the group's socket, publishes events to
+// containerd, and exits on Shutdown once it hosts no container, removing its socket.
+import * as fs from 'fs';
+import * as path from 'path';
+import { EventPublisher } from '../events/publisher';
+import { openLogger } from '../log';
+import { registerTaskService } from '../task/register';
+import { TaskService } from '../task/service';
+import { TtrpcServer } from '../ttrpc';
+import { selectEngine } from '../worker/engine';
+
+export interface DaemonOptions {
+  namespace: string;
+  socket: string;
+  /** containerd's ttrpc address, for events (TTRPC_ADDRESS). */
+  ttrpcAddress: string;
+  bundle: string;
+  debug: boolean;
+}
+
+export async function runDaemon(options: DaemonOptions): Promise<void> {
+  const logger = openLogger(path.join(options.bundle, 'log'), options.debug);
+  const publisher = new EventPublisher(options.ttrpcAddress, options.namespace);
+  const server = new TtrpcServer();
+  const shutdown = async () => {
+    logger.log('info', 'shutting down: no container left');
+    fs.rmSync(options.socket, { force: true });
+    await server.close().catch(() => {});
+    await publisher.close().catch(() => {});
+    logger.close();
+    process.exit(0);
+  };
+  const service = new TaskService({
+    publisher,
+    namespace: options.namespace,
+    interruptible: selectEngine().interruptible,
+    // answer Shutdown first, then go
+    onShutdown: () => setTimeout(() => void shutdown(), 20),
+    log: (level, message) => logger.log(level, message),
+  });
+  registerTaskService(server, service);
+  // one container's failure must not take the daemon (and every other container) down
+  process.on('uncaughtException', (err) =>
+    logger.log('error', `uncaught: ${err.stack ?? err.message}`),
+  );
+  process.on('unhandledRejection', (err) =>
+    logger.log('error', `unhandled rejection: ${String(err)}`),
+  );
+  process.on('SIGPIPE', () => {});
+  await server.listen(options.socket);
+  logger.log(
+    'info',
+    `serving ${options.socket} (pid ${process.pid}, engine ${selectEngine().name})`,
+  );
+}

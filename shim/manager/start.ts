@@ -1,0 +1,97 @@
+// `containerd-shim-tswasm-v1 start`: find the daemon of this container's group, or start one,
+// and print its address. containerd reads stdout and stderr together, so only the address
+// is printed; the daemon is detached from containerd's pipes.
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { socketAnswers } from '../ttrpc/socket';
+import { groupingFromEnv, groupOf, socketPathFor, defaultSocketDir } from './group';
+
+export interface StartOptions {
+  namespace: string;
+  address: string;
+  id: string;
+  debug: boolean;
+  /** The bundle: start's working directory. */
+  bundle: string;
+  env: NodeJS.ProcessEnv;
+  /** The command that runs the daemon: node and the shim script. */
+  self: { execPath: string; script: string };
+}
+
+const listenTimeoutMs = 10_000;
+
+/** Reads stdin to its end and ignores it (runtime options; never fail on them). */
+export async function drainStdin(): Promise<void> {
+  if (process.stdin.isTTY) return;
+  await new Promise<void>((resolve) => {
+    process.stdin.on('data', () => {});
+    process.stdin.once('end', resolve);
+    process.stdin.once('error', () => resolve());
+    process.stdin.once('close', resolve);
+  });
+}
+
+/** Returns the address to print: `unix://<socket>`. */
+export async function start(options: StartOptions): Promise<string> {
+  const notes = readAnnotations(options.bundle);
+  const group = groupOf(options.id, notes, groupingFromEnv(options.env));
+  const socket = socketPathFor(
+    options.address,
+    options.namespace,
+    group,
+    options.env.TSWASM_SOCKET_DIR || defaultSocketDir,
+  );
+  const address = `unix://${socket}`;
+  if (!(await socketAnswers(socket))) await spawnDaemon(options, socket);
+  fs.writeFileSync(path.join(options.bundle, 'address'), address);
+  return address;
+}
+
+function readAnnotations(bundle: string): Record<string, string> | undefined {
+  try {
+    const spec = JSON.parse(fs.readFileSync(path.join(bundle, 'config.json'), 'utf8')) as {
+      annotations?: Record<string, string>;
+    };
+    return spec.annotations;
+  } catch {
+    return undefined;
+  }
+}
+
+async function spawnDaemon(options: StartOptions, socket: string): Promise<void> {
+  const args = [
+    options.self.script,
+    '-namespace',
+    options.namespace,
+    '-address',
+    options.address,
+    '-id',
+    options.id,
+    '-socket',
+    socket,
+    ...(options.debug ? ['-debug'] : []),
+    'serve',
+  ];
+  const child = spawn(options.self.execPath, args, {
+    cwd: options.bundle,
+    env: options.env,
+    detached: true,
+    stdio: 'ignore',
+  });
+  let exited: string | undefined;
+  child.once(
+    'exit',
+    (code, signal) => (exited = `daemon exited (${signal ?? code}) before listening`),
+  );
+  child.once('error', (err) => (exited = `cannot start the daemon: ${err.message}`));
+  child.unref();
+  const deadline = Date.now() + listenTimeoutMs;
+  while (Date.now() < deadline) {
+    if (await socketAnswers(socket, 200)) return;
+    // a daemon that lost the race to listen exits; the winner answers on the same socket
+    if (exited !== undefined && !fs.existsSync(socket)) throw new Error(exited);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`the daemon did not listen on ${socket} within ${listenTimeoutMs / 1000} s`);
+}

@@ -1,0 +1,46 @@
+// What runs behind a container process: a Wasm module in a worker thread, or the emulated
+// CRI sandbox (pause) container. The Process drives a Runner; the Runner only runs.
+
+export interface ExitInfo {
+  /** Exit status: the module's exit code, 128+signal when killed, 137 on trap or OOM. */
+  status: number;
+  at: Date;
+  /** The process ended because it went past its memory limit. */
+  oom: boolean;
+}
+
+export interface Usage {
+  /** Bytes: linear memory plus the worker's JS heap. */
+  memoryBytes: number;
+  /** CPU time of the worker thread, in nanoseconds. */
+  cpuNanos: number;
+}
+
+export interface Runner {
+  /** Begins running; `exited` settles once, after output is drained and closed. */
+  start(): void;
+  readonly exited: Promise<ExitInfo>;
+  /** Delivers a signal that ends the process (the caller filters ignored signals). */
+  signal(signal: number): void;
+  pause(): void;
+  resume(): void;
+  usage(): Usage;
+  setMemoryLimit(bytes: number | undefined): void;
+  /** The client closed stdin: make sure the process sees EOF. */
+  closeStdin(): void;
+  /** Releases what the runner holds when it is dropped without having started. */
+  discard(): void;
+}
+
+/** Signals containerd may send that do not end a process. */
+export const ignoredSignals: ReadonlySet<number> = new Set([
+  0, // existence check
+  17, // SIGCHLD
+  18, // SIGCONT
+  23, // SIGURG
+  28, // SIGWINCH
+]);
+
+export const SIGINT = 2;
+export const SIGKILL = 9;
+export const SIGTERM = 15;

@@ -1,0 +1,187 @@
+// Runs one container process's Wasm module in its own worker thread. Stops it through the
+// engine's interrupt flag (prompt even in a busy loop), with worker.terminate() as the
+// fallback; pauses it through the same flag; reads its memory and CPU for Stats.
+import * as fs from 'fs';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import type { ProcessPlan } from '../../oci/plan';
+import { failedPrecondition } from '../errors';
+import type { OpenedOutput } from '../stdio/open';
+import { interrupt, statSlot, statSlots, WorkerJob, WorkerReport } from '../worker/protocol';
+import { ExitInfo, Runner, SIGKILL, Usage } from './runner';
+
+/** How long a stop request may take before the worker is terminated. */
+const stopGraceMs = 300;
+/** How long terminate() may take before the exit is reported anyway. */
+const terminateGraceMs = 1000;
+/** Exit status of a trap or an OOM kill, as a SIGKILLed process would have. */
+const killedStatus = 128 + SIGKILL;
+
+export interface WasmRunnerOptions {
+  plan: ProcessPlan;
+  preopens: Record<string, string>;
+  memoryLimit: number | undefined;
+  output: OpenedOutput;
+  /** Path to open as stdin in the worker ('' = none). */
+  stdinPath: string;
+  /** Whether the engine honours the interrupt flag (pause, prompt stop). */
+  interruptible: boolean;
+  log?: (message: string) => void;
+}
+
+/** dist/bin/worker.js beside the bundled shim, or dist/shim/worker/main.js when unbundled. */
+export function workerScript(): string {
+  const candidates = [path.join(__dirname, 'worker.js'), path.join(__dirname, '../worker/main.js')];
+  const found = candidates.find((file) => fs.existsSync(file));
+  if (found === undefined)
+    throw new Error(`worker script not found (looked for ${candidates.join(', ')})`);
+  return found;
+}
+
+export class WasmRunner implements Runner {
+  readonly exited: Promise<ExitInfo>;
+  private finish!: (info: ExitInfo) => void;
+  private worker: Worker | undefined;
+  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly stats = new Float64Array(new SharedArrayBuffer(8 * statSlots));
+  private report: WorkerReport | undefined;
+  private killedBy: number | undefined;
+  private workerFailure: Error | undefined;
+  private finished = false;
+  private cpuBaseMs = 0;
+
+  constructor(private readonly options: WasmRunnerOptions) {
+    this.exited = new Promise((resolve) => (this.finish = resolve));
+    this.stats[statSlot.memoryLimit] = options.memoryLimit ?? 0;
+  }
+
+  start(): void {
+    const { plan, output } = this.options;
+    const job: WorkerJob = {
+      entryPath: plan.entryPath,
+      args: plan.args,
+      env: plan.env,
+      preopens: this.options.preopens,
+      stdout: output.stdout,
+      stderr: output.stderr,
+      stdinPath: this.options.stdinPath,
+      interrupt: this.flag.buffer as SharedArrayBuffer,
+      stats: this.stats.buffer as SharedArrayBuffer,
+    };
+    const limit = this.options.memoryLimit;
+    const worker = new Worker(workerScript(), {
+      workerData: job,
+      stdout: false,
+      stderr: false,
+      // the JS heap is bounded too, so a runaway worker ends as OOM, not the whole daemon
+      resourceLimits:
+        limit === undefined
+          ? undefined
+          : { maxOldGenerationSizeMb: Math.max(64, Math.ceil(limit / 2 ** 20)) },
+    });
+    this.worker = worker;
+    worker.on('message', (message: WorkerReport) => (this.report ??= message));
+    worker.on('error', (err) => (this.workerFailure ??= err));
+    worker.on('exit', () => this.complete());
+  }
+
+  signal(signal: number): void {
+    if (this.finished || this.worker === undefined) return;
+    this.killedBy ??= signal;
+    const worker = this.worker;
+    if (this.options.interruptible) {
+      Atomics.store(this.flag, 0, interrupt.stop);
+      Atomics.notify(this.flag, 0);
+      setTimeout(() => this.terminate(worker), stopGraceMs).unref();
+    } else {
+      this.terminate(worker);
+    }
+  }
+
+  pause(): void {
+    if (!this.options.interruptible)
+      throw failedPrecondition('pause needs an engine with an interrupt flag; this one has none');
+    Atomics.store(this.flag, 0, interrupt.pause);
+  }
+
+  resume(): void {
+    if (Atomics.load(this.flag, 0) !== interrupt.pause) return;
+    Atomics.store(this.flag, 0, interrupt.run);
+    Atomics.notify(this.flag, 0);
+  }
+
+  usage(): Usage {
+    const memoryBytes = this.stats[statSlot.linearMemory] + this.stats[statSlot.heapUsed];
+    let activeMs = this.cpuBaseMs;
+    if (this.worker !== undefined && !this.finished) {
+      try {
+        activeMs = this.worker.performance.eventLoopUtilization().active;
+        this.cpuBaseMs = activeMs;
+      } catch {
+        // the worker is going away; keep the last figure
+      }
+    }
+    return { memoryBytes, cpuNanos: Math.round(activeMs * 1e6) };
+  }
+
+  setMemoryLimit(bytes: number | undefined): void {
+    this.stats[statSlot.memoryLimit] = bytes ?? 0;
+  }
+
+  closeStdin(): void {
+    // if the worker is still blocked opening the stdin FIFO, a writer that comes and goes
+    // lets the open finish and the first read see EOF
+    const file = this.options.stdinPath;
+    if (file === '') return;
+    try {
+      fs.closeSync(fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
+    } catch {
+      // no reader waiting (ENXIO) or not a FIFO: nothing to unblock
+    }
+  }
+
+  discard(): void {
+    this.options.output.close();
+  }
+
+  private terminate(worker: Worker): void {
+    if (this.finished) return;
+    void worker.terminate();
+    // a worker stuck in a blocking system call cannot be terminated: report the exit anyway
+    setTimeout(() => this.complete(true), terminateGraceMs).unref();
+  }
+
+  /** The worker ended (or will not end): close output, then settle `exited`. */
+  private complete(stuck = false): void {
+    if (this.finished) return;
+    this.finished = true;
+    const report = this.report;
+    let status: number;
+    let oom = false;
+    if (report?.kind === 'exit') status = report.code;
+    else if (report?.kind === 'oom' || isOutOfMemory(this.workerFailure)) {
+      status = killedStatus;
+      oom = true;
+    } else if (this.killedBy !== undefined) status = 128 + this.killedBy;
+    else if (report?.kind === 'trap') status = killedStatus;
+    else if (report?.kind === 'stopped') status = killedStatus;
+    else if (report?.kind === 'failed') status = 1;
+    else {
+      this.options.log?.(
+        `worker ended without a report: ${this.workerFailure?.message ?? 'no error'}`,
+      );
+      status = 255;
+    }
+    // a signal that arrived while the module was ending on its own does not change its code,
+    // but a stop that ended it does
+    if (this.killedBy !== undefined && report?.kind !== 'exit' && !oom)
+      status = 128 + this.killedBy;
+    // a stuck worker may still write: leave its fds open rather than let them be reused
+    if (!stuck) this.options.output.close();
+    this.finish({ status: status >>> 0, at: new Date(), oom });
+  }
+}
+
+function isOutOfMemory(err: Error | undefined): boolean {
+  return (err as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+}

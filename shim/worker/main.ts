@@ -1,0 +1,103 @@
+// The worker thread that hosts one container process: loads the Wasm module, gives it WASI
+// over the container's rootfs and stdio, runs _start, and reports how it ended. The main
+// thread pauses and stops it through the shared interrupt flag.
+import * as fs from 'fs';
+import * as v8 from 'v8';
+import { parentPort, workerData } from 'worker_threads';
+import { selectEngine } from './engine';
+import { interrupt, statSlot, WorkerJob, WorkerReport } from './protocol';
+import { createWasi } from './wasi-host';
+
+/** Thrown from a WASI call to unwind a module that went past its memory limit (V8 engine). */
+class MemoryLimitExceeded extends Error {}
+
+function report(message: WorkerReport): void {
+  parentPort!.postMessage(message);
+}
+
+function writeAll(fd: number, text: string): void {
+  if (fd < 0) return;
+  try {
+    fs.writeSync(fd, text);
+  } catch {
+    // the reader is gone; nothing else to tell
+  }
+}
+
+function run(job: WorkerJob): WorkerReport {
+  const engine = selectEngine();
+  const flag = new Int32Array(job.interrupt);
+  const stats = new Float64Array(job.stats);
+  let overLimit = false;
+  let limit = stats[statSlot.memoryLimit] || undefined;
+  const onExceeded = () => {
+    overLimit = true;
+    Atomics.store(flag, 0, interrupt.stop);
+  };
+  engine.setInterruptFlag(flag);
+  engine.setMemoryLimit(limit, onExceeded);
+  const stdout = job.stdout >= 0 ? job.stdout : fs.openSync('/dev/null', 'w');
+  const stderr = job.stderr >= 0 ? job.stderr : fs.openSync('/dev/null', 'w');
+  let memory: { readonly buffer: ArrayBuffer } | undefined;
+  try {
+    const module = new engine.WebAssembly.Module(fs.readFileSync(job.entryPath));
+    // opening a FIFO for reading blocks until its writer opens: fine here, off the main thread
+    const stdin = fs.openSync(job.stdinPath || '/dev/null', 'r');
+    const wasi = createWasi({
+      args: job.args,
+      env: job.env,
+      preopens: job.preopens,
+      stdin,
+      stdout,
+      stderr,
+    });
+    const sample = () => {
+      const bytes = memory?.buffer.byteLength ?? 0;
+      stats[statSlot.linearMemory] = bytes;
+      const wanted = stats[statSlot.memoryLimit] || undefined;
+      if (wanted !== limit) {
+        limit = wanted;
+        engine.setMemoryLimit(limit, onExceeded);
+      }
+      if (!engine.interruptible && limit !== undefined && bytes > limit) {
+        overLimit = true;
+        throw new MemoryLimitExceeded();
+      }
+    };
+    // keep the Stats figures fresh at each WASI call (cheap: one length read)
+    const imports: Record<string, unknown> = {};
+    for (const [name, fn] of Object.entries(wasi.wasiImport)) {
+      imports[name] = (...args: never[]) => {
+        sample();
+        return fn(...args);
+      };
+    }
+    const instance = new engine.WebAssembly.Instance(module, { wasi_snapshot_preview1: imports });
+    const exported = instance.exports.memory;
+    if (exported instanceof engine.WebAssembly.Memory) memory = exported;
+    stats[statSlot.heapUsed] = v8.getHeapStatistics().used_heap_size;
+    sample();
+    const code = wasi.start(instance);
+    return { kind: 'exit', code };
+  } catch (err) {
+    if (overLimit || err instanceof MemoryLimitExceeded) {
+      const message = `memory limit of ${limit} bytes exceeded`;
+      writeAll(stderr, `tswasm: ${message}\n`);
+      return { kind: 'oom', message };
+    }
+    if (engine.isInterrupted(err)) return { kind: 'stopped' };
+    if (err instanceof engine.WebAssembly.RuntimeError || err instanceof RangeError) {
+      const trap = err as Error;
+      // a trap: the container's stderr gets the message and the Wasm backtrace
+      writeAll(stderr, `tswasm: wasm trap: ${trap.stack ?? trap.message}\n`);
+      return { kind: 'trap', message: trap.message };
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    writeAll(stderr, `tswasm: cannot run ${job.args[0]}: ${message}\n`);
+    return { kind: 'failed', message };
+  } finally {
+    stats[statSlot.linearMemory] = memory?.buffer.byteLength ?? 0;
+  }
+}
+
+report(run(workerData as WorkerJob));

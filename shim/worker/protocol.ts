@@ -1,0 +1,46 @@
+// What the shim's main thread and a container worker tell each other. The worker gets its
+// job in workerData; it reports through postMessage; the main thread steers a running module
+// through the shared interrupt flag (0 run, 1 pause, 2 stop), as tswasm's engine defines it.
+
+export const interrupt = { run: 0, pause: 1, stop: 2 } as const;
+
+/** Slots of the shared Float64Array the worker keeps up to date for Stats. */
+export const statSlot = {
+  /** Bytes of the module's linear memory (worker writes). */
+  linearMemory: 0,
+  /** Bytes of the worker's JS heap in use (worker writes). */
+  heapUsed: 1,
+  /** Memory limit in bytes, 0 = none (main writes on Update; applied at the next WASI call). */
+  memoryLimit: 2,
+} as const;
+export const statSlots = 3;
+
+export interface WorkerJob {
+  /** Host path of the module. */
+  entryPath: string;
+  args: string[];
+  env: Record<string, string>;
+  /** Guest path → host path. */
+  preopens: Record<string, string>;
+  /** Host fd for stdout and stderr (opened by the main thread); -1 means discard. */
+  stdout: number;
+  stderr: number;
+  /** Path of a stdin FIFO or file to open in the worker (an open may block); '' = none. */
+  stdinPath: string;
+  /** Int32Array(1) over this buffer: the engine's interrupt flag. */
+  interrupt: SharedArrayBuffer;
+  /** Float64Array(statSlots) over this buffer; holds the memory limit too. */
+  stats: SharedArrayBuffer;
+}
+
+export type WorkerReport =
+  /** The module ended by returning from _start (0) or proc_exit(code). */
+  | { kind: 'exit'; code: number }
+  /** The module trapped; message and Wasm backtrace were written to stderr. */
+  | { kind: 'trap'; message: string }
+  /** The interrupt flag said stop and the module stopped. */
+  | { kind: 'stopped' }
+  /** The module went past its memory limit. */
+  | { kind: 'oom'; message: string }
+  /** The module could not be loaded or started (bad module, missing import). */
+  | { kind: 'failed'; message: string };
