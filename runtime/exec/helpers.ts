@@ -1,0 +1,404 @@
+// Runtime helpers called by generated code: traps, the i64 operations too long to inline,
+// float conversions with the spec's trapping and rounding rules, raw-bit reinterpretation,
+// table and bulk-memory operations, and the interrupt poll. Generated code binds them by name
+// (see codegen/compile.ts), so every exported function here is part of that contract.
+import { Interrupted, RuntimeError } from './errors';
+import { FuncRef, MemoryStore, TableStore } from './store';
+
+/** High half of an i64 result returned by a helper. */
+export const H = new Int32Array(2);
+/** Extra results of a multi-value (or i64) function return, after the first value. */
+export const X: unknown[] = new Array(64).fill(0);
+
+export function trap(message: string): never {
+  throw new RuntimeError(message);
+}
+
+// --- i32 ---------------------------------------------------------------------------------
+
+export function ctz32(a: number): number {
+  return a === 0 ? 32 : 31 - Math.clz32(a & -a);
+}
+
+export function popcnt32(a: number): number {
+  a = a - ((a >>> 1) & 0x55555555);
+  a = (a & 0x33333333) + ((a >>> 2) & 0x33333333);
+  return (Math.imul((a + (a >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) | 0;
+}
+
+export function divs32(a: number, b: number): number {
+  if (b === 0) trap('integer divide by zero');
+  if (a === -2147483648 && b === -1) trap('integer overflow');
+  return (a / b) | 0;
+}
+
+export function divu32(a: number, b: number): number {
+  if (b === 0) trap('integer divide by zero');
+  return ((a >>> 0) / (b >>> 0)) | 0;
+}
+
+export function rems32(a: number, b: number): number {
+  if (b === 0) trap('integer divide by zero');
+  return (a % b) | 0;
+}
+
+export function remu32(a: number, b: number): number {
+  if (b === 0) trap('integer divide by zero');
+  return ((a >>> 0) % (b >>> 0)) | 0;
+}
+
+// --- i64 as (low, high) int32 halves; results return the low half, high half in H[0] -------
+
+export function mul64(al: number, ah: number, bl: number, bh: number): number {
+  const a0 = al & 0xffff;
+  const a1 = al >>> 16;
+  const b0 = bl & 0xffff;
+  const b1 = bl >>> 16;
+  const mid = a0 * b1 + a1 * b0;
+  const lo = a0 * b0 + (mid % 65536) * 65536;
+  const carry = Math.floor(lo / 4294967296);
+  H[0] = (a1 * b1 + Math.floor(mid / 65536) + carry + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
+  return lo | 0;
+}
+
+function toBig(lo: number, hi: number): bigint {
+  return (BigInt(hi) << 32n) | BigInt(lo >>> 0);
+}
+
+function fromBig(v: bigint): number {
+  H[0] = Number(BigInt.asIntN(32, v >> 32n));
+  return Number(BigInt.asIntN(32, v));
+}
+
+export function divs64(al: number, ah: number, bl: number, bh: number): number {
+  if (bl === 0 && bh === 0) trap('integer divide by zero');
+  if (al === 0 && ah === -2147483648 && bl === -1 && bh === -1) trap('integer overflow');
+  return fromBig(toBig(al, ah) / toBig(bl, bh));
+}
+
+export function divu64(al: number, ah: number, bl: number, bh: number): number {
+  if (bl === 0 && bh === 0) trap('integer divide by zero');
+  return fromBig(BigInt.asUintN(64, toBig(al, ah)) / BigInt.asUintN(64, toBig(bl, bh)));
+}
+
+export function rems64(al: number, ah: number, bl: number, bh: number): number {
+  if (bl === 0 && bh === 0) trap('integer divide by zero');
+  return fromBig(toBig(al, ah) % toBig(bl, bh));
+}
+
+export function remu64(al: number, ah: number, bl: number, bh: number): number {
+  if (bl === 0 && bh === 0) trap('integer divide by zero');
+  return fromBig(BigInt.asUintN(64, toBig(al, ah)) % BigInt.asUintN(64, toBig(bl, bh)));
+}
+
+export function shl64(lo: number, hi: number, n: number): number {
+  n &= 63;
+  if (n === 0) {
+    H[0] = hi;
+    return lo;
+  }
+  if (n < 32) {
+    H[0] = (hi << n) | (lo >>> (32 - n));
+    return lo << n;
+  }
+  H[0] = lo << (n - 32);
+  return 0;
+}
+
+export function shru64(lo: number, hi: number, n: number): number {
+  n &= 63;
+  if (n === 0) {
+    H[0] = hi;
+    return lo;
+  }
+  if (n < 32) {
+    H[0] = hi >>> n;
+    return (lo >>> n) | (hi << (32 - n));
+  }
+  H[0] = 0;
+  return (hi >>> (n - 32)) | 0;
+}
+
+export function shrs64(lo: number, hi: number, n: number): number {
+  n &= 63;
+  if (n === 0) {
+    H[0] = hi;
+    return lo;
+  }
+  if (n < 32) {
+    H[0] = hi >> n;
+    return (lo >>> n) | (hi << (32 - n));
+  }
+  H[0] = hi >> 31;
+  return hi >> (n - 32);
+}
+
+export function rotl64(lo: number, hi: number, n: number): number {
+  n &= 63;
+  const l1 = shl64(lo, hi, n);
+  const h1 = H[0];
+  const l2 = shru64(lo, hi, 64 - n);
+  H[0] = h1 | H[0];
+  return l1 | l2;
+}
+
+export function rotr64(lo: number, hi: number, n: number): number {
+  return rotl64(lo, hi, 64 - (n & 63));
+}
+
+export function clz64(lo: number, hi: number): number {
+  return hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo);
+}
+
+export function ctz64(lo: number, hi: number): number {
+  return lo !== 0 ? ctz32(lo) : 32 + ctz32(hi);
+}
+
+// --- float <-> integer conversions ---------------------------------------------------------
+
+export function truncs32(x: number): number {
+  if (x !== x) trap('invalid conversion to integer');
+  if (x <= -2147483649 || x >= 2147483648) trap('integer overflow');
+  return x | 0;
+}
+
+export function truncu32(x: number): number {
+  if (x !== x) trap('invalid conversion to integer');
+  if (x <= -1 || x >= 4294967296) trap('integer overflow');
+  return x | 0;
+}
+
+export function truncsats32(x: number): number {
+  if (x !== x) return 0;
+  if (x <= -2147483648) return -2147483648;
+  if (x >= 2147483647) return 2147483647;
+  return x | 0;
+}
+
+export function truncsatu32(x: number): number {
+  if (x !== x || x <= 0) return 0;
+  if (x >= 4294967295) return -1;
+  return x | 0;
+}
+
+function split64(t: number): number {
+  const hi = Math.floor(t / 4294967296);
+  H[0] = hi | 0;
+  return (t - hi * 4294967296) | 0;
+}
+
+export function truncs64(x: number): number {
+  if (x !== x) trap('invalid conversion to integer');
+  if (x < -9223372036854775808 || x >= 9223372036854775808) trap('integer overflow');
+  return split64(Math.trunc(x));
+}
+
+export function truncu64(x: number): number {
+  if (x !== x) trap('invalid conversion to integer');
+  if (x <= -1 || x >= 18446744073709551616) trap('integer overflow');
+  return split64(Math.trunc(x));
+}
+
+export function truncsats64(x: number): number {
+  if (x !== x) {
+    H[0] = 0;
+    return 0;
+  }
+  if (x < -9223372036854775808) {
+    H[0] = -2147483648;
+    return 0;
+  }
+  if (x >= 9223372036854775808) {
+    H[0] = 2147483647;
+    return -1;
+  }
+  return split64(Math.trunc(x));
+}
+
+export function truncsatu64(x: number): number {
+  if (x !== x || x <= 0) {
+    H[0] = 0;
+    return 0;
+  }
+  if (x >= 18446744073709551616) {
+    H[0] = -1;
+    return -1;
+  }
+  return split64(Math.trunc(x));
+}
+
+/**
+ * Unsigned 64-bit magnitude to f32 with one rounding: above 2^53 the bits the f64 step would
+ * round away are folded into a sticky bit first, so the f64 step is exact.
+ */
+function magnitudeToF32(lo: number, hi: number): number {
+  if (hi >>> 0 >= 0x200000 && (lo & 0x7ff) !== 0) lo = (lo & ~0x7ff) | 0x800;
+  return Math.fround((hi >>> 0) * 4294967296 + (lo >>> 0));
+}
+
+export function convu64f32(lo: number, hi: number): number {
+  return magnitudeToF32(lo, hi);
+}
+
+export function convs64f32(lo: number, hi: number): number {
+  if (hi >= 0) return magnitudeToF32(lo, hi);
+  // Negate: two's complement of the 64-bit value.
+  const nlo = -lo | 0;
+  const nhi = (~hi + (nlo === 0 ? 1 : 0)) | 0;
+  return -magnitudeToF32(nlo, nhi);
+}
+
+// --- floats -------------------------------------------------------------------------------
+
+const scratch = new ArrayBuffer(8);
+const F32 = new Float32Array(scratch);
+const F64 = new Float64Array(scratch);
+const I32 = new Int32Array(scratch);
+
+/** Round to nearest, ties to even, keeping the sign of zero. */
+export function nearest(x: number): number {
+  if (x !== x || x === Infinity || x === -Infinity || x === 0) return x;
+  const f = Math.floor(x);
+  const d = x - f;
+  let r: number;
+  if (d < 0.5) r = f;
+  else if (d > 0.5) r = f + 1;
+  else r = f % 2 === 0 ? f : f + 1;
+  return r === 0 ? (x < 0 ? -0 : 0) : r;
+}
+
+export function copysign(a: number, b: number): number {
+  F64[0] = b;
+  const sign = I32[1] & 0x80000000;
+  F64[0] = a;
+  I32[1] = (I32[1] & 0x7fffffff) | sign;
+  return F64[0];
+}
+
+export function f32bits(x: number): number {
+  F32[0] = x;
+  return I32[0];
+}
+
+export function f32frombits(bits: number): number {
+  I32[0] = bits;
+  return F32[0];
+}
+
+export function f64bits(x: number): number {
+  F64[0] = x;
+  H[0] = I32[1];
+  return I32[0];
+}
+
+export function f64frombits(lo: number, hi: number): number {
+  I32[0] = lo;
+  I32[1] = hi;
+  return F64[0];
+}
+
+// --- tables -------------------------------------------------------------------------------
+
+/** call_indirect: the callee's internal function after the bounds, null and type checks. */
+export function callee(t: TableStore, i: number, type: number): FuncRef['f'] {
+  const elems = t.elems;
+  i = i >>> 0;
+  if (i >= elems.length) trap('undefined element');
+  const ref = elems[i] as FuncRef | null;
+  if (ref === null) trap('uninitialized element');
+  if (ref.typeId !== type) trap('indirect call type mismatch');
+  return ref.f;
+}
+
+export function tableGet(t: TableStore, i: number): unknown {
+  i = i >>> 0;
+  if (i >= t.elems.length) trap('out of bounds table access');
+  return t.elems[i];
+}
+
+export function tableSet(t: TableStore, i: number, v: unknown): void {
+  i = i >>> 0;
+  if (i >= t.elems.length) trap('out of bounds table access');
+  t.elems[i] = v;
+}
+
+export function tableGrow(t: TableStore, init: unknown, n: number): number {
+  return t.grow(n, init);
+}
+
+export function tableFill(t: TableStore, i: number, v: unknown, n: number): void {
+  i = i >>> 0;
+  n = n >>> 0;
+  if (i + n > t.elems.length) trap('out of bounds table access');
+  for (let k = 0; k < n; k++) t.elems[i + k] = v;
+}
+
+export function tableCopy(dst: TableStore, src: TableStore, d: number, s: number, n: number): void {
+  d = d >>> 0;
+  s = s >>> 0;
+  n = n >>> 0;
+  if (s + n > src.elems.length || d + n > dst.elems.length) trap('out of bounds table access');
+  if (dst === src && d > s) for (let k = n - 1; k >= 0; k--) dst.elems[d + k] = src.elems[s + k];
+  else for (let k = 0; k < n; k++) dst.elems[d + k] = src.elems[s + k];
+}
+
+export function tableInit(t: TableStore, seg: unknown[], d: number, s: number, n: number): void {
+  d = d >>> 0;
+  s = s >>> 0;
+  n = n >>> 0;
+  if (s + n > seg.length || d + n > t.elems.length) trap('out of bounds table access');
+  for (let k = 0; k < n; k++) t.elems[d + k] = seg[s + k];
+}
+
+// --- bulk memory --------------------------------------------------------------------------
+
+export function memoryInit(m: MemoryStore, seg: Uint8Array, d: number, s: number, n: number): void {
+  d = d >>> 0;
+  s = s >>> 0;
+  n = n >>> 0;
+  if (s + n > seg.length || d + n > m.buffer.byteLength) trap('out of bounds memory access');
+  m.u8.set(seg.subarray(s, s + n), d);
+}
+
+export function memoryCopy(m: MemoryStore, d: number, s: number, n: number): void {
+  d = d >>> 0;
+  s = s >>> 0;
+  n = n >>> 0;
+  const len = m.buffer.byteLength;
+  if (s + n > len || d + n > len) trap('out of bounds memory access');
+  m.u8.copyWithin(d, s, s + n);
+}
+
+export function memoryFill(m: MemoryStore, d: number, v: number, n: number): void {
+  d = d >>> 0;
+  n = n >>> 0;
+  if (d + n > m.buffer.byteLength) trap('out of bounds memory access');
+  m.u8.fill(v & 0xff, d, d + n);
+}
+
+// --- interruption -------------------------------------------------------------------------
+
+const noFlag: Int32Array = new Int32Array(1);
+/** The interrupt flag generated code polls (flag[0]: 0 run, 1 pause, 2 stop). */
+export const interrupt = { flag: noFlag };
+
+export function setInterruptFlag(flag: Int32Array | undefined): void {
+  interrupt.flag = flag ?? noFlag;
+}
+
+/** Called when flag[0] !== 0: waits while paused, throws Interrupted on stop. */
+export function poll(flag: Int32Array): void {
+  for (;;) {
+    const state = Atomics.load(flag, 0);
+    if (state === 0) return;
+    if (state === 2) throw new Interrupted();
+    Atomics.wait(flag, 0, state);
+  }
+}
+
+// --- constants generated code refers to -------------------------------------------------
+
+/** What a dropped data segment becomes. */
+export const EMPTY8 = new Uint8Array(0);
+/** What a dropped element segment becomes. */
+export const EMPTYA: unknown[] = [];

@@ -1,0 +1,101 @@
+// A compiled module: the decoded and validated model, the facts the code generator needs, and
+// a cache of generated function factories shared by every instance of the module. Functions
+// are generated lazily, on their first call, and registered for Wasm backtraces.
+import { decodeModule } from '../binary/decoder';
+import { DecodeError } from '../binary/reader';
+import { FuncType, GlobalType, TableType, WasmModule } from '../model';
+import { generateFunction, GeneratedFunction, ModuleInfo } from '../codegen/compile';
+import { validateModule } from '../validate';
+import { CompileError } from './errors';
+import { typeId } from './store';
+
+export type Factory = (
+  I: unknown,
+  R: unknown,
+  X: unknown,
+  H: unknown,
+) => (...args: unknown[]) => unknown;
+
+export interface ModuleRecord {
+  id: number;
+  module: WasmModule;
+  info: ModuleInfo;
+  factories: (Factory | undefined)[];
+}
+
+let nextModuleId = 1;
+
+/** Generated functions by JS name, for mapping JS stack frames back to Wasm offsets. */
+export const generatedByName = new Map<string, { wasmName: string; lineOffsets: number[] }>();
+
+export function compileModule(bytes: Uint8Array): ModuleRecord {
+  let module: WasmModule;
+  try {
+    module = decodeModule(bytes);
+    validateModule(module);
+  } catch (e) {
+    if (e instanceof DecodeError || (e instanceof Error && e.name === 'ValidationError')) {
+      throw new CompileError(e.message);
+    }
+    throw e;
+  }
+  const funcTypes: FuncType[] = [];
+  const globalTypes: GlobalType[] = [];
+  const tableTypes: TableType[] = [];
+  let hasMemory = module.memories.length > 0;
+  for (const imp of module.imports) {
+    if (imp.desc.kind === 'function') funcTypes.push(module.types[imp.desc.typeIndex]);
+    else if (imp.desc.kind === 'global') globalTypes.push(imp.desc.type);
+    else if (imp.desc.kind === 'table') tableTypes.push(imp.desc.type);
+    else hasMemory = true;
+  }
+  const importedFuncs = funcTypes.length;
+  for (const t of module.funcs) funcTypes.push(module.types[t]);
+  for (const g of module.globals) globalTypes.push(g.type);
+  for (const t of module.tables) tableTypes.push(t);
+  const id = nextModuleId++;
+  const funcNames: string[] = [];
+  for (let i = 0; i < funcTypes.length; i++) funcNames.push(module.names.functions.get(i) ?? '');
+  const info: ModuleInfo = {
+    module,
+    funcTypes,
+    globalTypes,
+    tableTypes,
+    typeIds: module.types.map(typeId),
+    importedFuncs,
+    hasMemory,
+    funcNames,
+    moduleId: id,
+  };
+  return { id, module, info, factories: new Array(funcTypes.length).fill(undefined) };
+}
+
+/** The factory of function `index` (an index into the module's function space). */
+export function factoryFor(record: ModuleRecord, index: number): Factory {
+  let factory = record.factories[index];
+  if (factory === undefined) {
+    const gen: GeneratedFunction = generateFunction(record.info, index);
+    factory = new Function('I', 'R', 'X', 'H', gen.source) as Factory;
+    record.factories[index] = factory;
+    generatedByName.set(gen.name, {
+      wasmName: record.info.funcNames[index] || `<wasm function ${index}>`,
+      lineOffsets: gen.lineOffsets,
+    });
+  }
+  return factory;
+}
+
+/** Formats a JS stack as a Wasm backtrace (wasmtime's layout); empty if no Wasm frames. */
+export function wasmBacktrace(stack: string | undefined): string {
+  if (stack === undefined) return '';
+  const frames: string[] = [];
+  const re = /at (w\d+_\d+\$[A-Za-z0-9_$]*) \(.*<anonymous>:(\d+):\d+\)/g;
+  for (const match of stack.matchAll(re)) {
+    const gen = generatedByName.get(match[1]);
+    if (gen === undefined) continue;
+    // new Function puts two lines ("function anonymous(...", ") {") before the body.
+    const offset = gen.lineOffsets[Number(match[2]) - 3] ?? 0;
+    frames.push(`    ${frames.length}: 0x${offset.toString(16)} - ${gen.wasmName}`);
+  }
+  return frames.length > 0 ? `wasm backtrace:\n${frames.join('\n')}` : '';
+}

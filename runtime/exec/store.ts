@@ -1,0 +1,144 @@
+// The runtime objects behind instances: memories, tables, globals and function references.
+// Generated code reads their fields directly, so their shapes stay fixed and monomorphic.
+import { FuncType, ValType } from '../model';
+
+export const PAGE_SIZE = 65536;
+/** The 2.0 limit on memory size, in pages (4 GiB). */
+export const MAX_PAGES = 65536;
+export const MAX_TABLE_SIZE = 10_000_000;
+
+let memoryLimitBytes: number | undefined;
+let onMemoryLimitExceeded: (() => void) | undefined;
+
+/** Caps every memory of this thread (see iface.md `setMemoryLimit`). */
+export function setMemoryLimit(bytes: number | undefined, onExceeded?: () => void): void {
+  memoryLimitBytes = bytes;
+  onMemoryLimitExceeded = onExceeded;
+}
+
+/** A linear memory: a plain ArrayBuffer replaced (old one detached) on every grow. */
+export class MemoryStore {
+  buffer: ArrayBuffer;
+  dv: DataView;
+  u8: Uint8Array;
+  pages: number;
+  /** The JS API object wrapping this memory, once one exists. */
+  js: object | undefined = undefined;
+
+  constructor(
+    initial: number,
+    readonly max: number | undefined,
+  ) {
+    if (memoryLimitBytes !== undefined && initial * PAGE_SIZE > memoryLimitBytes) {
+      onMemoryLimitExceeded?.();
+      throw new RangeError('memory limit exceeded');
+    }
+    this.buffer = new ArrayBuffer(initial * PAGE_SIZE);
+    this.dv = new DataView(this.buffer);
+    this.u8 = new Uint8Array(this.buffer);
+    this.pages = initial;
+  }
+
+  /** Grows by `delta` pages; returns the old size in pages, or -1 on failure. */
+  grow(delta: number): number {
+    delta = delta >>> 0;
+    const old = this.pages;
+    const limit = this.max ?? MAX_PAGES;
+    if (old + delta > limit) return -1;
+    const bytes = (old + delta) * PAGE_SIZE;
+    if (memoryLimitBytes !== undefined && bytes > memoryLimitBytes) {
+      onMemoryLimitExceeded?.();
+      return -1;
+    }
+    let next: ArrayBuffer;
+    try {
+      next = new ArrayBuffer(bytes);
+    } catch {
+      return -1;
+    }
+    const oldBuffer = this.buffer;
+    new Uint8Array(next).set(this.u8);
+    // Detach the old buffer, as the JS API requires after grow.
+    structuredClone(oldBuffer, { transfer: [oldBuffer] });
+    this.buffer = next;
+    this.dv = new DataView(next);
+    this.u8 = new Uint8Array(next);
+    this.pages = old + delta;
+    return old;
+  }
+}
+
+/** A table: funcref elements are FuncRef objects, externref elements any JS value; null is null. */
+export class TableStore {
+  /** The JS API object wrapping this table, once one exists. */
+  js: object | undefined = undefined;
+  elems: unknown[];
+
+  constructor(
+    readonly type: typeof ValType.funcref | typeof ValType.externref,
+    initial: number,
+    readonly max: number | undefined,
+    init: unknown = null,
+  ) {
+    this.elems = new Array(initial).fill(init);
+  }
+
+  /** Grows by `delta` entries filled with `init`; returns the old size, or -1 on failure. */
+  grow(delta: number, init: unknown): number {
+    delta = delta >>> 0;
+    const old = this.elems.length;
+    if (old + delta > (this.max ?? 0xffffffff) || old + delta > MAX_TABLE_SIZE) return -1;
+    for (let i = 0; i < delta; i++) this.elems.push(init);
+    return old;
+  }
+}
+
+/**
+ * A global's storage. i32/f32/f64 and references use `v`; i64 uses `v` (low half) and `h`
+ * (high half); v128 uses `v`, `h`, `x`, `y` (four i32 lanes, lowest first).
+ */
+export class GlobalCell {
+  v: unknown = 0;
+  h = 0;
+  x = 0;
+  y = 0;
+  js: object | undefined = undefined;
+  constructor(
+    readonly type: ValType,
+    readonly mutable: boolean,
+  ) {
+    if (type === ValType.funcref || type === ValType.externref) this.v = null;
+  }
+}
+
+const typeIds = new Map<string, number>();
+
+export function typeKey(t: FuncType): string {
+  return `${t.params.join(',')}>${t.results.join(',')}`;
+}
+
+/** Function types interned to small integers: structurally equal types share one id. */
+export function typeId(t: FuncType): number {
+  const key = typeKey(t);
+  let id = typeIds.get(key);
+  if (id === undefined) {
+    id = typeIds.size + 1;
+    typeIds.set(key, id);
+  }
+  return id;
+}
+
+/** An internal-ABI callable: i64 as (low, high), v128 as four i32 lanes, extra results in X. */
+export type InternalFunction = (...args: never[]) => unknown;
+
+/** A function reference: what funcref tables and values hold. */
+export class FuncRef {
+  /** The exported JS function wrapping this reference, created on first need. */
+  js: ((...args: unknown[]) => unknown) | undefined = undefined;
+  constructor(
+    readonly type: FuncType,
+    readonly typeId: number,
+    public f: InternalFunction,
+    readonly name: string,
+  ) {}
+}
