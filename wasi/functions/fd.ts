@@ -157,8 +157,9 @@ export const fdFunctions = [
     'fd_pread',
     ['fd', 'iovs', 'iovs_len', 'offset', 'nread'],
     (ctx, fd: number, iovs: number, count: number, offset: bigint, out: number) => {
-      const entry = ctx.fds.withRights(fd, Rights.FD_READ | Rights.FD_SEEK);
-      readable(entry);
+      const entry = ctx.fds.get(fd);
+      readable(entry); // opened without it: EBADF, as in wasmtime
+      ctx.fds.withRights(fd, Rights.FD_READ | Rights.FD_SEEK);
       requireSeekable(entry);
       const n = readInto(entry, ctx.memory.iovecs(iovs, count), Number(offset));
       ctx.memory.u32(out, n);
@@ -189,8 +190,9 @@ export const fdFunctions = [
     'fd_pwrite',
     ['fd', 'iovs', 'iovs_len', 'offset', 'nwritten'],
     (ctx, fd: number, iovs: number, count: number, offset: bigint, out: number) => {
-      const entry = ctx.fds.withRights(fd, Rights.FD_WRITE | Rights.FD_SEEK);
-      writable(entry);
+      const entry = ctx.fds.get(fd);
+      writable(entry); // opened without it: EBADF, as in wasmtime
+      ctx.fds.withRights(fd, Rights.FD_WRITE | Rights.FD_SEEK);
       requireSeekable(entry);
       const n = writeAll(entry, gather(ctx.memory.iovecs(iovs, count)), Number(offset));
       ctx.memory.u32(out, n);
@@ -201,8 +203,9 @@ export const fdFunctions = [
     'fd_read',
     ['fd', 'iovs', 'iovs_len', 'nread'],
     (ctx, fd: number, iovs: number, count: number, out: number) => {
-      const entry = ctx.fds.withRights(fd, Rights.FD_READ);
-      readable(entry);
+      const entry = ctx.fds.get(fd);
+      readable(entry); // opened without it: EBADF, as in wasmtime
+      ctx.fds.withRights(fd, Rights.FD_READ);
       const n = readInto(entry, ctx.memory.iovecs(iovs, count), entry.position);
       if (entry.position !== null) entry.position += n;
       ctx.memory.u32(out, n);
@@ -285,8 +288,9 @@ export const fdFunctions = [
     'fd_write',
     ['fd', 'iovs', 'iovs_len', 'nwritten'],
     (ctx, fd: number, iovs: number, count: number, out: number) => {
-      const entry = ctx.fds.withRights(fd, Rights.FD_WRITE);
-      writable(entry);
+      const entry = ctx.fds.get(fd);
+      writable(entry); // opened without it: EBADF, as in wasmtime
+      ctx.fds.withRights(fd, Rights.FD_WRITE);
       const data = gather(ctx.memory.iovecs(iovs, count));
       let at = entry.position;
       if (at !== null && entry.fdflags & Fdflags.APPEND) at = fs.fstatSync(entry.hostFd).size;

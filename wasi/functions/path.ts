@@ -136,7 +136,10 @@ export const pathFunctions = [
       const inheriting = rightsInheriting & dir.rightsInheriting;
       const read = (base & READ_RIGHTS) !== 0n;
       const write = (base & WRITE_RIGHTS) !== 0n;
-      let flags = C.O_NOFOLLOW | (write ? (read ? C.O_RDWR : C.O_WRONLY) : C.O_RDONLY);
+      // A directory is only ever opened for reading, whatever rights it is asked for.
+      const directory = (oflags & Oflags.DIRECTORY) !== 0;
+      let flags =
+        C.O_NOFOLLOW | (write && !directory ? (read ? C.O_RDWR : C.O_WRONLY) : C.O_RDONLY);
       if (oflags & Oflags.CREAT) flags |= C.O_CREAT;
       if (oflags & Oflags.EXCL) flags |= C.O_EXCL;
       if (oflags & Oflags.TRUNC) flags |= C.O_TRUNC;
@@ -177,7 +180,7 @@ export const pathFunctions = [
         position: filetype === Filetype.REGULAR_FILE ? 0 : null,
         ownsHostFd: true,
         readable: read || filetype === Filetype.DIRECTORY,
-        writable: write,
+        writable: write && filetype !== Filetype.DIRECTORY,
       });
       ctx.memory.u32(out, newFd);
       return 0;
