@@ -671,6 +671,8 @@ export const HELPER_NAMES = [
   'convu64f32',
   'convs64f32',
   'nearest',
+  'fmin',
+  'fmax',
   'copysign',
   'f32bits',
   'f32frombits',

@@ -267,6 +267,17 @@ export function nearest(x: number): number {
   return r === 0 ? (x < 0 ? -0 : 0) : r;
 }
 
+/** f64 min/max: a NaN operand gives a quiet NaN (V8 may hand back a signalling one). */
+export function fmin(a: number, b: number): number {
+  const r = Math.min(a, b);
+  return r === r ? r : r + r;
+}
+
+export function fmax(a: number, b: number): number {
+  const r = Math.max(a, b);
+  return r === r ? r : r + r;
+}
+
 export function copysign(a: number, b: number): number {
   F64[0] = b;
   const sign = I32[1] & 0x80000000;
@@ -275,14 +286,30 @@ export function copysign(a: number, b: number): number {
   return F64[0];
 }
 
+/**
+ * f32 values live in doubles. A NaN f32 is kept as the double NaN whose payload is the f32
+ * payload shifted up (what a non-quieting conversion would give), so signalling NaNs and their
+ * payloads survive moves, locals, calls, abs/neg/copysign and reinterpretation; the hardware
+ * f32<->f64 conversions would quiet them.
+ */
 export function f32bits(x: number): number {
-  F32[0] = x;
-  return I32[0];
+  if (x === x) {
+    F32[0] = x;
+    return I32[0];
+  }
+  F64[0] = x;
+  const hi = I32[1];
+  return (hi & 0x80000000) | 0x7f800000 | ((hi & 0xfffff) << 3) | (I32[0] >>> 29);
 }
 
 export function f32frombits(bits: number): number {
-  I32[0] = bits;
-  return F32[0];
+  if ((bits & 0x7f800000) !== 0x7f800000 || (bits & 0x7fffff) === 0) {
+    I32[0] = bits;
+    return F32[0];
+  }
+  I32[1] = (bits & 0x80000000) | 0x7ff00000 | ((bits & 0x7fffff) >>> 3);
+  I32[0] = bits << 29;
+  return F64[0];
 }
 
 export function f64bits(x: number): number {
