@@ -48,6 +48,8 @@ export class BodyValidator {
   private sp = 0;
   private frames: Frame[] = [];
   private depth = 0;
+  /** frames[depth - 1], kept at hand because every pop consults it. */
+  private top: Frame = new Frame();
   private localTypes = new Uint8Array(64);
   private localCount = 0;
   /** Group boundaries for bodies with more than FLAT_LOCALS_LIMIT locals. */
@@ -58,12 +60,14 @@ export class BodyValidator {
   /** Offset of the instruction being validated (for error messages). */
   at = 0;
   r: BinaryReader;
+  private readonly bytes: Uint8Array;
   /** Block type read by readBlockType. */
   private blockParams: readonly ValType[] = EMPTY;
   private blockResults: readonly ValType[] = EMPTY;
 
   constructor(readonly ctx: ModuleContext) {
     this.r = new BinaryReader(ctx.module.bytes);
+    this.bytes = ctx.module.bytes;
   }
 
   /** Validates the body of function `funcIndex` (imports included in the index). */
@@ -168,7 +172,7 @@ export class BodyValidator {
 
   /** Pops any value; UNKNOWN when the frame is unreachable and its stack part is empty. */
   pop(): number {
-    const f = this.frames[this.depth - 1];
+    const f = this.top;
     if (this.sp === f.height) {
       if (f.unreachable) return UNKNOWN;
       this.fail('type mismatch: expected a value, found nothing');
@@ -178,7 +182,7 @@ export class BodyValidator {
 
   /** Pops a value of type `expected` (UNKNOWN matches anything) and returns the actual type. */
   popExpect(expected: number): number {
-    const f = this.frames[this.depth - 1];
+    const f = this.top;
     if (this.sp === f.height) {
       if (f.unreachable) return UNKNOWN;
       this.mismatch(expected, undefined);
@@ -196,7 +200,7 @@ export class BodyValidator {
 
   /** Checks the top of the stack against `types` without popping (br_if, br_table targets). */
   private peekAll(types: readonly ValType[]): void {
-    const f = this.frames[this.depth - 1];
+    const f = this.top;
     const available = this.sp - f.height;
     const n = types.length;
     for (let k = 0; k < n; k++) {
@@ -214,7 +218,7 @@ export class BodyValidator {
   apply(s: Signature): void {
     const params = s.params;
     const n = params.length;
-    const f = this.frames[this.depth - 1];
+    const f = this.top;
     if (this.sp - f.height >= n) {
       const vals = this.vals;
       for (let i = n - 1; i >= 0; i--) {
@@ -238,12 +242,13 @@ export class BodyValidator {
     f.height = this.sp;
     f.unreachable = false;
     this.depth++;
+    this.top = f;
     this.pushAll(params);
   }
 
   /** Checks the frame's results are exactly what is on its part of the stack, and pops it. */
   private popFrame(): Frame {
-    const f = this.frames[this.depth - 1];
+    const f = this.top;
     this.popAll(f.results);
     if (this.sp !== f.height) {
       const extra = this.sp - f.height;
@@ -252,12 +257,13 @@ export class BodyValidator {
       );
     }
     this.depth--;
+    if (this.depth > 0) this.top = this.frames[this.depth - 1];
     return f;
   }
 
   /** Marks the rest of the current block unreachable: its stack part becomes polymorphic. */
   setUnreachable(): void {
-    const f = this.frames[this.depth - 1];
+    const f = this.top;
     this.sp = f.height;
     f.unreachable = true;
   }
@@ -295,10 +301,24 @@ export class BodyValidator {
 
   // ---- shared immediates ----
 
+  /** A u32 immediate; the common one-byte case without a call into the reader. */
+  u32(): number {
+    const r = this.r;
+    const p = r.pos;
+    if (p < r.end) {
+      const b = this.bytes[p];
+      if (b < 0x80) {
+        r.pos = p + 1;
+        return b;
+      }
+    }
+    return r.u32();
+  }
+
   /** Reads a memarg and checks the memory exists and the alignment is at most `natural`. */
   memarg(s: MemorySignature): void {
-    const align = this.r.u32();
-    this.r.u32(); // offset
+    const align = this.u32();
+    this.u32(); // offset
     this.requireMemory();
     if (align > s.naturalAlign) this.fail('alignment must not be larger than natural');
   }
@@ -354,16 +374,18 @@ export class BodyValidator {
     this.depth = 0;
     this.pushFrame(FrameKind.Function, EMPTY, this.funcType.results);
     const end = body.end;
+    const numeric = numericOps;
+    const memory = memoryOps;
     while (this.depth > 0) {
       if (r.pos >= end) this.malformed(missingEndReason(this.ctx.module.bytes, body), end);
       this.at = r.pos;
       const op = bytes[r.pos++];
-      const simple = numericOps[op];
+      const simple = numeric[op];
       if (simple !== undefined) {
         this.apply(simple);
         continue;
       }
-      const mem = memoryOps[op];
+      const mem = memory[op];
       if (mem !== undefined) {
         this.memarg(mem);
         this.apply(mem);
@@ -401,7 +423,7 @@ export class BodyValidator {
         return;
       case 0x05: {
         // else
-        const f = this.frames[this.depth - 1];
+        const f = this.top;
         if (f.kind !== FrameKind.If) this.malformed('misplaced ELSE opcode');
         this.popFrame();
         this.pushFrame(FrameKind.Else, f.params, f.results);
@@ -419,12 +441,12 @@ export class BodyValidator {
         return;
       }
       case 0x0c: // br
-        this.popAll(this.labelTypes(r.u32()));
+        this.popAll(this.labelTypes(this.u32()));
         this.setUnreachable();
         return;
       case 0x0d: {
         // br_if
-        const types = this.labelTypes(r.u32());
+        const types = this.labelTypes(this.u32());
         this.popExpect(ValType.i32);
         // Pop then push the label types: in unreachable code this makes them concrete.
         this.popAll(types);
@@ -440,7 +462,7 @@ export class BodyValidator {
         return;
       case 0x10: {
         // call
-        const index = r.u32();
+        const index = this.u32();
         const type = this.ctx.funcs[index];
         if (type === undefined) this.fail(`unknown function ${index}`);
         this.popAll(type.params);
@@ -449,8 +471,8 @@ export class BodyValidator {
       }
       case 0x11: {
         // call_indirect typeidx tableidx
-        const typeIndex = r.u32();
-        const tableIndex = r.u32();
+        const typeIndex = this.u32();
+        const tableIndex = this.u32();
         if (this.tableType(tableIndex) !== ValType.funcref) {
           this.fail(
             `type mismatch: call_indirect needs a funcref table, table ${tableIndex} is not`,
@@ -471,7 +493,7 @@ export class BodyValidator {
         return;
       case 0x1c: {
         // select (result t)
-        const count = r.u32();
+        const count = this.u32();
         if (count !== 1) this.fail('invalid result arity');
         const at = r.pos;
         const t = r.u8();
@@ -483,21 +505,21 @@ export class BodyValidator {
         return;
       }
       case 0x20: // local.get
-        this.push(this.localType(r.u32()));
+        this.push(this.localType(this.u32()));
         return;
       case 0x21: // local.set
-        this.popExpect(this.localType(r.u32()));
+        this.popExpect(this.localType(this.u32()));
         return;
       case 0x22: {
         // local.tee
-        const t = this.localType(r.u32());
+        const t = this.localType(this.u32());
         this.popExpect(t);
         this.push(t);
         return;
       }
       case 0x23: {
         // global.get
-        const index = r.u32();
+        const index = this.u32();
         const global = this.ctx.globals[index];
         if (global === undefined) this.fail(`unknown global ${index}`);
         this.push(global.valType);
@@ -505,7 +527,7 @@ export class BodyValidator {
       }
       case 0x24: {
         // global.set
-        const index = r.u32();
+        const index = this.u32();
         const global = this.ctx.globals[index];
         if (global === undefined) this.fail(`unknown global ${index}`);
         if (!global.mutable) this.fail('global is immutable');
@@ -514,14 +536,14 @@ export class BodyValidator {
       }
       case 0x25: {
         // table.get
-        const t = this.tableType(r.u32());
+        const t = this.tableType(this.u32());
         this.popExpect(ValType.i32);
         this.push(t);
         return;
       }
       case 0x26: {
         // table.set
-        const t = this.tableType(r.u32());
+        const t = this.tableType(this.u32());
         this.popExpect(t);
         this.popExpect(ValType.i32);
         return;
@@ -538,7 +560,8 @@ export class BodyValidator {
         this.push(ValType.i32);
         return;
       case 0x41: // i32.const
-        r.s32();
+        if (r.pos < r.end && this.bytes[r.pos] < 0x80) r.pos++;
+        else r.s32();
         this.push(ValType.i32);
         return;
       case 0x42: // i64.const
@@ -572,17 +595,17 @@ export class BodyValidator {
       }
       case 0xd2: {
         // ref.func
-        const index = r.u32();
+        const index = this.u32();
         if (index >= this.ctx.funcs.length) this.fail(`unknown function ${index}`);
         if (this.ctx.refs[index] !== 1) this.fail('undeclared function reference');
         this.push(ValType.funcref);
         return;
       }
       case 0xfc:
-        validateMiscInstruction(this, r.u32());
+        validateMiscInstruction(this, this.u32());
         return;
       case 0xfd:
-        validateSimdInstruction(this, r.u32());
+        validateSimdInstruction(this, this.u32());
         return;
       default:
         this.malformed(`illegal opcode 0x${op.toString(16)}`);
@@ -602,16 +625,16 @@ export class BodyValidator {
 
   private brTable(): void {
     const r = this.r;
-    const count = r.u32();
+    const count = this.u32();
     const targetsStart = r.pos;
-    for (let i = 0; i < count; i++) r.u32();
-    const defaultTypes = this.labelTypes(r.u32());
+    for (let i = 0; i < count; i++) this.u32();
+    const defaultTypes = this.labelTypes(this.u32());
     const afterDefault = r.pos;
     this.popExpect(ValType.i32);
     const arity = defaultTypes.length;
     r.pos = targetsStart;
     for (let i = 0; i < count; i++) {
-      const types = this.labelTypes(r.u32());
+      const types = this.labelTypes(this.u32());
       if (types.length !== arity) {
         this.fail(
           `type mismatch: br_table targets carry ${typeListName(types)} and ${typeListName(defaultTypes)}`,
