@@ -1,12 +1,17 @@
 // Engine benchmark: runs each compute kernel (kernels.ts) in this one process on V8's own
 // WebAssembly, on polywasm, and on tswasm when it is built; checks all give the same result;
 // prints each engine's time and its ratio to V8, and the geometric mean of the ratios. Then
-// times compile + instantiate + first call of a large generated module (large-module.ts).
+// times compile + instantiate + first call of a large generated module (large-module.ts), and
+// SQLite (sqlite.ts): start-up, first run and best run of an in-memory workload.
 // Time per kernel = best of REPS runs after a warm-up run (the machine is shared).
-// Usage: node dist/bench/engine/run.js [--reps N] [KERNEL...]   (`npm run bench -- engine`)
+// Usage: node dist/bench/engine/run.js [--reps N] [KERNEL|large|sqlite...]
+// (`npm run bench -- engine` runs everything)
 import { Engine, engines, instantiate } from './engines';
 import { KERNELS, Kernel, kernelBytes, runKernel } from './kernels';
 import { largeModule } from './large-module';
+import { sqliteProgram, timeSqlite } from './sqlite';
+
+const SQLITE_ROWS = 5000;
 
 interface Measured {
   ms: number;
@@ -34,19 +39,9 @@ function cell(text: string, width: number): string {
   return text.padStart(width);
 }
 
-function main(): void {
-  const args = process.argv.slice(2);
-  let reps = 3;
-  const only: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--reps') reps = Number(args[++i]);
-    else only.push(args[i]);
-  }
-  const list = engines();
-  if (!list.some((e) => e.name === 'tswasm')) process.stdout.write('tswasm: not available\n');
-  const kernels = KERNELS.filter((k) => only.length === 0 || only.includes(k.name));
+/** Prints the kernel table; returns the number of kernels whose results differ. */
+function kernelTable(list: Engine[], kernels: Kernel[], reps: number): number {
   const others = list.filter((e) => e.name !== 'v8');
-
   let header = `${'kernel'.padEnd(10)}${cell('v8 ms', 10)}`;
   for (const e of others) header += `${cell(`${e.name} ms`, 14)}${cell('x v8', 8)}`;
   process.stdout.write(`${header}  result\n`);
@@ -72,6 +67,23 @@ function main(): void {
     mean += `${cell('', 14)}${cell(geomean(ratios.get(e.name)!).toFixed(2), 8)}`;
   process.stdout.write(`${mean}\n`);
 
+  return mismatches;
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  let reps = 3;
+  const only: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--reps') reps = Number(args[++i]);
+    else only.push(args[i]);
+  }
+  const list = engines();
+  if (!list.some((e) => e.name === 'tswasm')) process.stdout.write('tswasm: not available\n');
+  const kernels = KERNELS.filter((k) => only.length === 0 || only.includes(k.name));
+  let mismatches = 0;
+  if (kernels.length > 0) mismatches += kernelTable(list, kernels, reps);
+
   if (only.length === 0 || only.includes('large')) {
     const generated = largeModule();
     const mb = (generated.bytes.length / 1e6).toFixed(1);
@@ -94,10 +106,44 @@ function main(): void {
       );
     }
   }
+  if (only.length === 0 || only.includes('sqlite')) mismatches += sqliteSection(list, reps);
   if (mismatches > 0) {
     process.stdout.write(`${mismatches} results differ between engines\n`);
     process.exitCode = 1;
   }
+}
+
+/** Prints the SQLite rows; returns the number of engines whose checksum differs from V8's. */
+function sqliteSection(list: Engine[], reps: number): number {
+  const program = sqliteProgram();
+  if (typeof program === 'string') {
+    process.stdout.write(`\n${program}\n`);
+    return 0;
+  }
+  process.stdout.write(
+    `\nsqlite (${(program.length / 1e6).toFixed(1)} MB wasm, in-memory, ${SQLITE_ROWS} rows)\n` +
+      `  ${'engine'.padEnd(10)}${cell('start-up ms', 12)}${cell('first run ms', 14)}${cell('best run ms', 13)}${cell('x v8', 8)}  checksum\n`,
+  );
+  let v8: { bestRunMs: number; result: string } | undefined;
+  let mismatches = 0;
+  for (const engine of list) {
+    let line = `  ${engine.name.padEnd(10)}`;
+    try {
+      const t = timeSqlite(engine, program, SQLITE_ROWS, Math.min(reps, 2));
+      v8 ??= t;
+      const differs = t.result !== v8.result;
+      if (differs) mismatches++;
+      line +=
+        `${cell(t.startupMs.toFixed(1), 12)}${cell(t.firstRunMs.toFixed(1), 14)}` +
+        `${cell(t.bestRunMs.toFixed(1), 13)}${cell((t.bestRunMs / v8.bestRunMs).toFixed(2), 8)}` +
+        `  ${differs ? 'MISMATCH ' : ''}${t.result}`;
+    } catch (e) {
+      mismatches++;
+      line += `failed: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300);
+    }
+    process.stdout.write(`${line}\n`);
+  }
+  return mismatches;
 }
 
 main();
