@@ -4,14 +4,23 @@
 // (see codegen/compile.ts), so every exported function here is part of that contract.
 import { Interrupted, RuntimeError } from './errors';
 import { FuncRef, MemoryStore, TableStore } from './store';
+import { wasmBacktrace } from './module-record';
 
 /** High half of an i64 result returned by a helper. */
 export const H = new Int32Array(2);
 /** Extra results of a multi-value (or i64) function return, after the first value. */
 export const X: unknown[] = new Array(64).fill(0);
 
+/** Throws a RuntimeError whose message is the spec's wording followed by a Wasm backtrace. */
 export function trap(message: string): never {
-  throw new RuntimeError(message);
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 64;
+  const stack = new Error().stack;
+  Error.stackTraceLimit = limit;
+  const trace = wasmBacktrace(stack);
+  const err = new RuntimeError(trace ? `${message}\n${trace}` : message);
+  if (trace) err.stack = `RuntimeError: ${message}\n${trace}`;
+  throw err;
 }
 
 // --- i32 ---------------------------------------------------------------------------------

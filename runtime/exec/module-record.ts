@@ -54,8 +54,13 @@ export function compileModule(bytes: Uint8Array): ModuleRecord {
   for (const g of module.globals) globalTypes.push(g.type);
   for (const t of module.tables) tableTypes.push(t);
   const id = nextModuleId++;
+  // Function names from the name section, else the first export name (for backtraces).
+  const exportNames = new Map<number, string>();
+  for (const e of module.exports)
+    if (e.kind === 'function' && !exportNames.has(e.index)) exportNames.set(e.index, e.name);
   const funcNames: string[] = [];
-  for (let i = 0; i < funcTypes.length; i++) funcNames.push(module.names.functions.get(i) ?? '');
+  for (let i = 0; i < funcTypes.length; i++)
+    funcNames.push(module.names.functions.get(i) ?? exportNames.get(i) ?? '');
   const info: ModuleInfo = {
     module,
     funcTypes,
