@@ -11,6 +11,8 @@ import { MemorySignature, Signature, memoryOps, numericOps } from './optable';
 import { validateMiscInstruction } from './misc';
 import { validateSimdInstruction } from './simd';
 import { ValidationError } from './errors';
+import { opcodes } from '../opcodes';
+import { readOpcode } from '../binary/instructions';
 import { missingEndReason, scanBody } from './scan';
 
 /** The type of a value popped from the polymorphic stack of unreachable code. */
@@ -142,7 +144,13 @@ export class BodyValidator {
   // ---- errors ----
 
   fail(reason: string): never {
-    failInFunction(this.ctx, this.funcIndex, this.at, reason);
+    failInFunction(
+      this.ctx,
+      this.funcIndex,
+      this.at,
+      reason,
+      instructionNameAt(this.bytes, this.at),
+    );
   }
 
   /** A malformed encoding inside the body (the binary format's rules, not validation's). */
@@ -645,6 +653,16 @@ export class BodyValidator {
     r.pos = afterDefault;
     this.popAll(defaultTypes);
     this.setUnreachable();
+  }
+}
+
+/** The text-format name of the instruction at `offset`, for error messages. */
+function instructionNameAt(bytes: Uint8Array, offset: number): string | undefined {
+  try {
+    const r = new BinaryReader(bytes, offset);
+    return opcodes.get(readOpcode(r))?.name;
+  } catch {
+    return undefined;
   }
 }
 

@@ -50,6 +50,7 @@ export function failInFunction(
   funcIndex: number,
   offset: number,
   reason: string,
+  instruction?: string,
 ): never {
   throw new ValidationError(
     reason,
@@ -57,5 +58,6 @@ export function failInFunction(
     funcIndex,
     undefined,
     ctx.module.names.functions.get(funcIndex),
+    instruction,
   );
 }

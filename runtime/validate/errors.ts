@@ -13,8 +13,10 @@ export class ValidationError extends Error {
     /** Where, in words, when not a function body ("data segment 2", "export \"f\""). */
     where?: string,
     functionName?: string,
+    /** The offending instruction's name, when known (e.g. "i32.add"). */
+    instruction?: string,
   ) {
-    super(describe(reason, offset, funcIndex, where, functionName));
+    super(describe(reason, offset, funcIndex, where, functionName, instruction));
     this.name = 'ValidationError';
   }
 }
@@ -25,6 +27,7 @@ function describe(
   funcIndex: number | undefined,
   where: string | undefined,
   functionName: string | undefined,
+  instruction: string | undefined,
 ): string {
   const parts: string[] = [];
   if (funcIndex !== undefined) {
@@ -37,5 +40,6 @@ function describe(
     parts.push(where);
   }
   if (offset !== undefined) parts.push(`at 0x${offset.toString(16)}`);
+  if (instruction !== undefined) parts.push(`(${instruction})`);
   return parts.length === 0 ? reason : `${parts.join(' ')}: ${reason}`;
 }

@@ -59,7 +59,7 @@ describe('validator: instructions', () => {
     const err = invalid(built, 'type mismatch');
     assert.equal(err.funcIndex, 0);
     assert.equal(err.offset, built.bodyStarts[0] + 4); // the i32.add
-    assert.match(err.message, /function 0 "adder" at 0x[0-9a-f]+: type mismatch/);
+    assert.match(err.message, /^function 0 "adder" at 0x[0-9a-f]+ \(i32.add\): type mismatch/);
   });
 
   it('counts imported functions in the function index of errors', () => {
