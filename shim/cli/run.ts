@@ -2,7 +2,6 @@
 // instantiate it with tswasm's WASI, and run `_start` (or call one export). Used by
 // `tswasm-shim run` and meant for any host that runs a module the same way.
 import * as fs from 'fs';
-import * as path from 'path';
 import { WASI, ListenSpec, exitCodeOf } from '../../wasi';
 
 /** The part of the JS WebAssembly API a run needs (V8's built-in or tswasm's runtime). */
@@ -25,19 +24,15 @@ export type EngineName = 'tswasm' | 'v8';
 const v8Api = (globalThis as unknown as { WebAssembly: EngineApi }).WebAssembly;
 
 /**
- * tswasm's engine, loaded from the compiled tree (dist/runtime) at run time, so that the CLI
- * bundle stays small and `--help` never loads it. Undefined when it is not built.
+ * tswasm's engine. Required here, not at the top, so that `--help` and `--engine v8` never load
+ * it; the bundler still inlines it into the CLI's single file (no module resolution at start-up).
  */
 function loadTswasm(): EngineApi | undefined {
-  // From the bundle (dist/bin) and from the tsc output (dist/shim/cli).
-  for (const candidate of ['../runtime/index.js', '../../runtime/index.js']) {
-    const file = path.join(__dirname, candidate);
-    if (!fs.existsSync(file)) continue;
-    const load = require as (id: string) => { WebAssembly?: EngineApi };
-    const api = load(file).WebAssembly;
-    if (api) return api;
+  try {
+    return (require('../../runtime') as { WebAssembly?: EngineApi }).WebAssembly;
+  } catch {
+    return undefined;
   }
-  return undefined;
 }
 
 /** The engine by name; the default is tswasm's when it is built, else V8's. */
