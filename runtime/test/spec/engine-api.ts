@@ -56,6 +56,11 @@ function tswasmEntry(): string {
   return path.resolve(__dirname, '..', '..', 'index.js');
 }
 
+/** Whether tswasm's engine has been built (runtime/index.ts exists and was compiled). */
+export function tswasmBuilt(): boolean {
+  return fs.existsSync(tswasmEntry());
+}
+
 /** tswasm's engine, or undefined while runtime/index.ts does not exist yet. */
 export function tswasmEngine(): WasmApi | undefined {
   const entry = tswasmEntry();
