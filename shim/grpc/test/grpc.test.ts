@@ -53,6 +53,13 @@ describe('gRPC server over the ttrpc handlers', () => {
       if (req.id === 'crash') throw new Error('boom');
       return StateResponse.encode({ id: req.id, pid: 7, status: Status.RUNNING });
     });
+    registry.register(TASK, 'Wait', (_request, ctx) => {
+      lastCtx = ctx;
+      // blocks until the caller gives up
+      return new Promise((_resolve, reject) =>
+        ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)),
+      );
+    });
     served = await serveGrpc(registry, `unix://${socketPath}`);
     client = new grpc.Client(`unix:${socketPath}`, grpc.credentials.createInsecure());
   });
@@ -94,6 +101,27 @@ describe('gRPC server over the ttrpc handlers', () => {
       code: grpc.status.INTERNAL,
       details: 'boom',
     });
+  });
+
+  it('aborts the handler when the deadline of the caller passes', async () => {
+    const call = new Promise<Buffer>((resolve, reject) =>
+      client.makeUnaryRequest(
+        `/${TASK}/Wait`,
+        raw,
+        raw,
+        Buffer.alloc(0),
+        new grpc.Metadata(),
+        { deadline: Date.now() + 50 },
+        (err: grpc.ServiceError | null, value?: Buffer) =>
+          err ? reject(err) : resolve(value as Buffer),
+      ),
+    );
+    await assert.rejects(call, { code: grpc.status.DEADLINE_EXCEEDED });
+    const deadline = Date.now() + 2000;
+    while (!lastCtx?.signal.aborted && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 5));
+    assert.equal(lastCtx?.method, 'Wait');
+    assert.equal(lastCtx?.signal.aborted, true);
   });
 
   it('answers an unregistered method Unimplemented', async () => {
