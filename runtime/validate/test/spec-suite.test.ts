@@ -50,16 +50,6 @@ const wordingExceptions: Record<string, string> = {
   'select.wast:324': 'wabt drops the empty result list of select',
 };
 
-/**
- * Valid modules the current decoder mis-decodes (not validator bugs), keyed by file:line.
- * Remove an entry once the decoder is fixed.
- */
-const decoderIssues: Record<string, string> = {
-  // runtime/binary/reader.ts decodes names with TextDecoder's default ignoreBOM: false, which
-  // strips a leading U+FEFF, so the export "\u{feff}" reads as "" and duplicates export "".
-  'names.wast:19': 'reader strips a leading BOM from names',
-};
-
 /** Decodes and validates; returns the error thrown, or undefined when the module is valid. */
 function check(bytes: Uint8Array): unknown {
   try {
@@ -116,9 +106,7 @@ describe('validator: spec test suite (assert_invalid rejected, modules accepted)
         if (isModule) {
           totals.valid++;
           if (error === undefined) totals.validAccepted++;
-          else if (decoderIssues[`${file}:${cmd.line}`] === undefined) {
-            problems.push(`line ${cmd.line}: valid module rejected: ${String(error)}`);
-          }
+          else problems.push(`line ${cmd.line}: valid module rejected: ${String(error)}`);
         } else {
           totals.invalid++;
           if (error === undefined) {
