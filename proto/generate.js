@@ -299,7 +299,7 @@ async function generate() {
   const root = new protobuf.Root();
   root.resolvePath = (_origin, target) => path.join(PROTO_DIR, target);
   const files = findProtos(PROTO_DIR).map((f) => path.relative(PROTO_DIR, f));
-  root.loadSync(files, { keepCase: true });
+  root.loadSync(files, { keepCase: true, alternateCommentMode: true });
   root.resolveAll();
 
   const byPackage = new Map();

@@ -133,6 +133,7 @@ export interface TaskDelete {
   pid: number;
   exitStatus: number;
   exitedAt?: $google_protobuf.Timestamp;
+  /** the exec id; empty for the init process */
   id: string;
 }
 
@@ -257,6 +258,7 @@ export const TaskIO: MessageType<TaskIO, TaskIOInit> = {
 
 export interface TaskExit {
   containerId: string;
+  /** the exec id; the container id for the init process */
   id: string;
   pid: number;
   exitStatus: number;

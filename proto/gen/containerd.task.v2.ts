@@ -273,6 +273,7 @@ export interface ExecProcessRequest {
   stdin: string;
   stdout: string;
   stderr: string;
+  /** an OCI runtime-spec Process, JSON-encoded in the Any's value */
   spec?: $google_protobuf.Any;
 }
 
@@ -1134,6 +1135,7 @@ export const StatsRequest: MessageType<StatsRequest, StatsRequestInit> = {
 };
 
 export interface StatsResponse {
+  /** io.containerd.cgroups.v1.Metrics or io.containerd.cgroups.v2.Metrics */
   stats?: $google_protobuf.Any;
 }
 

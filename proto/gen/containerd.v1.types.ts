@@ -141,6 +141,7 @@ export const Process: MessageType<Process, ProcessInit> = {
 
 export interface ProcessInfo {
   pid: number;
+  /** platform-specific details */
   info?: $google_protobuf.Any;
 }
 

@@ -4,6 +4,7 @@ import { MessageType, Reader, Writer } from '../runtime';
 import * as $google_protobuf from './google.protobuf';
 
 export interface Status {
+  /** a gRPC status code (shim/ttrpc/status.ts); 0 is OK */
   code: number;
   message: string;
   details: $google_protobuf.Any[];

@@ -269,6 +269,7 @@ export const CPUStat: MessageType<CPUStat, CPUStatInit> = {
 };
 
 export interface CPUUsage {
+  /** nanoseconds */
   total: bigint;
   kernel: bigint;
   user: bigint;
@@ -1212,6 +1213,7 @@ export const NetworkStat: MessageType<NetworkStat, NetworkStatInit> = {
   },
 };
 
+/** per-cgroup task counts */
 export interface CgroupStats {
   nrSleeping: bigint;
   nrRunning: bigint;

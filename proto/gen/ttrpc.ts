@@ -7,6 +7,7 @@ export interface Request {
   service: string;
   method: string;
   payload: Uint8Array;
+  /** the caller's deadline, relative, in nanoseconds; 0 means none */
   timeoutNano: bigint;
   metadata: KeyValue[];
 }
