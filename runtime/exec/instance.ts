@@ -4,7 +4,8 @@
 import { BinaryReader } from '../binary/reader';
 import { readOpcode } from '../binary/instructions';
 import { ConstExpr, FuncType, ValType } from '../model';
-import * as helpers from './helpers';
+import * as scalarHelpers from './helpers';
+import { simd, V } from './simd';
 import { X, H, tableInit, memoryInit } from './helpers';
 import { LinkError, toTrap } from './errors';
 import { FuncRef, GlobalCell, InternalFunction, MemoryStore, TableStore, typeId } from './store';
@@ -13,6 +14,9 @@ import { factoryFor, ModuleRecord, wasmBacktrace } from './module-record';
 import { globalObject, memoryObject, storeOf, tableObject } from '../api/objects';
 
 /** What generated code sees as `I` (see codegen/compile.ts). */
+/** What generated code sees as `R`: the scalar helpers plus the SIMD ones. */
+const helpers = { ...scalarHelpers, simd, V };
+
 export interface InstanceContext {
   f: InternalFunction[];
   g: GlobalCell[];
