@@ -81,14 +81,24 @@ export class BodyValidator {
       this.setUpLocals(body);
       this.run(body);
     } catch (e) {
+      let error = e;
       // Malformed encodings take precedence over validation errors (the spec decodes first).
-      if (e instanceof ValidationError) scanBody(this.ctx.module.bytes, body);
-      if (e instanceof DecodeError && !e.message.includes(' in function ')) {
+      if (e instanceof ValidationError) {
+        try {
+          scanBody(this.bytes, body);
+        } catch (malformed) {
+          error = malformed;
+        }
+      }
+      if (error instanceof DecodeError && !error.message.includes('(function ')) {
         const name = this.ctx.module.names.functions.get(funcIndex);
         const where = name === undefined ? `${funcIndex}` : `${funcIndex} ${JSON.stringify(name)}`;
-        throw new DecodeError(`${e.message} in function ${where}`, e.offset);
+        throw new DecodeError(
+          `${error.message} (function ${where}, at byte 0x${error.offset.toString(16)})`,
+          error.offset,
+        );
       }
-      throw e;
+      throw error;
     }
   }
 

@@ -262,7 +262,14 @@ describe('validator: instructions', () => {
     // at the end of the module the bytes run out
     malformed(oneFunction(void0, [0x02, 0x40]).module, 'unexpected end');
     // a body both invalid (i32.add on nothing) and malformed later is reported as malformed
-    malformed(oneFunction(void0, [0x6a, 0xc5]).module, 'illegal opcode');
+    const both = oneFunction(void0, [0x6a, 0xc5]);
+    malformed(both.module, 'illegal opcode');
+    assert.throws(
+      () => validateModule(both.module),
+      new RegExp(
+        `^DecodeError: illegal opcode.* \\(function 0, at byte 0x${(both.bodyStarts[0] + 1).toString(16)}\\)$`,
+      ),
+    );
   });
 
   it('validates every type of every numeric opcode family', () => {
