@@ -58,6 +58,11 @@ export interface RunWith extends Omit<WASIOptions, 'stdin' | 'stdout' | 'stderr'
 
 /** Runs fixture `name` to completion on `engine`; traps propagate. */
 export function runFixture(engine: Engine, name: string, options: RunWith = {}): RunOutput {
+  return runFile(engine, fixture(name), { ...options, args: options.args ?? [name] });
+}
+
+/** Runs the module in `file` to completion on `engine`; traps propagate. */
+export function runFile(engine: Engine, file: string, options: RunWith = {}): RunOutput {
   const dir = tempDir('io');
   const outPath = path.join(dir, 'stdout');
   const errPath = path.join(dir, 'stderr');
@@ -71,9 +76,15 @@ export function runFixture(engine: Engine, name: string, options: RunWith = {}):
   } else if (stdin < 0) {
     stdin = fs.openSync('/dev/null', 'r');
   }
-  const wasi = new WASI({ ...options, args: options.args ?? [name], stdin, stdout, stderr });
+  const wasi = new WASI({
+    ...options,
+    args: options.args ?? [path.basename(file)],
+    stdin,
+    stdout,
+    stderr,
+  });
   try {
-    const module = new engine.api.Module(fs.readFileSync(fixture(name)));
+    const module = new engine.api.Module(fs.readFileSync(file));
     const instance = new engine.api.Instance(module, wasi.getImportObject());
     const exitCode = wasi.start(instance);
     return {
