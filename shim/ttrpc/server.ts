@@ -58,7 +58,8 @@ export class TtrpcServer implements HandlerSource {
 
   /**
    * Stops accepting connections and removes the socket file; calls in flight get up to
-   * `graceMs` to answer, then every connection is ended (after its answers are flushed).
+   * `graceMs` to answer, then every connection is ended (after its answers are flushed), and
+   * a second later destroyed if its peer has not hung up.
    */
   async close(graceMs = 2000): Promise<void> {
     const closed = new Promise<void>((resolve) => this.netServer.close(() => resolve()));
@@ -67,8 +68,14 @@ export class TtrpcServer implements HandlerSource {
     while (this.activeCalls > 0 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 10));
     }
-    for (const c of this.connections) c.end();
-    await closed;
+    const connections = [...this.connections];
+    for (const c of connections) c.end();
+    // a peer that never closes its side must not hold close() up
+    const lingering = setTimeout(() => {
+      for (const c of connections) c.destroy();
+    }, 1000);
+    await Promise.all([closed, ...connections.map((c) => c.closed)]);
+    clearTimeout(lingering);
   }
 
   private accept(socket: net.Socket): void {
@@ -83,7 +90,9 @@ class ServerConnection implements FrameHandler {
   /** stream id → the abort controller of a call being answered */
   readonly active = new Map<number, AbortController>();
   private readonly decoder = new FrameDecoder(this);
-  private closed = false;
+  private hungUp = false;
+  /** resolves when the socket has closed */
+  readonly closed: Promise<void>;
 
   constructor(
     private readonly socket: net.Socket,
@@ -96,13 +105,22 @@ class ServerConnection implements FrameHandler {
       this.onError(err);
       socket.destroy();
     });
-    socket.once('close', () => this.hangUp());
+    this.closed = new Promise((resolve) =>
+      socket.once('close', () => {
+        this.hangUp();
+        resolve();
+      }),
+    );
     // the peer half-closing means it will send nothing more; answers still go out
     socket.on('end', () => undefined);
   }
 
   end(): void {
     this.socket.end();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
   }
 
   frame(streamId: number, type: number, _flags: number, payload: Buffer): void {
@@ -206,7 +224,7 @@ class ServerConnection implements FrameHandler {
   }
 
   private reply(streamId: number, code: number, message: string, payload?: Uint8Array): void {
-    if (this.closed || !this.socket.writable) return;
+    if (this.hungUp || !this.socket.writable) return;
     let parts: FrameParts = responseFrame(streamId, code, message, payload ?? EMPTY);
     if (envelopeLength(parts) > MAX_PAYLOAD) {
       const size = envelopeLength(parts);
@@ -229,9 +247,9 @@ class ServerConnection implements FrameHandler {
   }
 
   private hangUp(): void {
-    this.closed = true;
+    this.hungUp = true;
     for (const abort of this.active.values()) {
-      abort.abort(new RpcError(StatusCode.Canceled, 'ttrpc: connection closed by the client'));
+      abort.abort(new RpcError(StatusCode.Canceled, 'ttrpc: connection closed'));
     }
     this.active.clear();
   }

@@ -2,6 +2,7 @@
 // answers, deadlines, metadata, and peers that misbehave or hang up.
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as path from 'path';
 import { TtrpcClient } from '../client';
 import { encodeHeader, MAX_PAYLOAD } from '../framing';
@@ -292,6 +293,19 @@ describe('ttrpc server', () => {
     await assert.rejects(third.listen(stale), { code: 'EADDRINUSE' });
     await second.close(0);
     assert.equal(fs.existsSync(stale), false);
+  });
+
+  it('close() finishes even when a peer never hangs up', async () => {
+    // a raw socket with allowHalfOpen keeps its side open after the server ends
+    const stubborn = net.connect({ path: socketPath, allowHalfOpen: true });
+    stubborn.on('error', () => undefined);
+    await new Promise((r) => stubborn.once('connect', r));
+    while (server.connectionCount < 1) await sleep(2);
+    const started = Date.now();
+    await server.close(0);
+    assert.ok(Date.now() - started < 3000);
+    assert.equal(server.connectionCount, 0);
+    stubborn.destroy();
   });
 
   it('close() lets calls in flight answer, then removes the socket', async () => {
