@@ -41,6 +41,16 @@ const EMPTY: readonly ValType[] = [];
 const singleResult: (readonly ValType[] | undefined)[] = [];
 for (const t of Object.values(ValType)) singleResult[t] = [t];
 
+const IRREGULAR = 0;
+const NUMERIC = 1;
+const MEMORY = 2;
+/** How the main loop dispatches each single-byte opcode (one typed-array load). */
+const opcodeKinds = new Uint8Array(256);
+for (let op = 0; op < 256; op++) {
+  opcodeKinds[op] =
+    numericOps[op] !== undefined ? NUMERIC : memoryOps[op] !== undefined ? MEMORY : IRREGULAR;
+}
+
 /** Largest local count stored as a flat type array; beyond it locals are looked up by group. */
 const FLAT_LOCALS_LIMIT = 1 << 20;
 
@@ -394,22 +404,24 @@ export class BodyValidator {
     const end = body.end;
     const numeric = numericOps;
     const memory = memoryOps;
+    const kinds = opcodeKinds;
     while (this.depth > 0) {
       if (r.pos >= end) this.malformed(missingEndReason(this.ctx.module.bytes, body), end);
       this.at = r.pos;
       const op = bytes[r.pos++];
-      const simple = numeric[op];
-      if (simple !== undefined) {
-        this.apply(simple);
-        continue;
-      }
-      const mem = memory[op];
-      if (mem !== undefined) {
+      const kind = kinds[op];
+      if (kind === NUMERIC) {
+        this.apply(numeric[op] as Signature);
+      } else if (kind === MEMORY) {
+        const mem = memory[op] as MemorySignature;
         this.memarg(mem);
         this.apply(mem);
-        continue;
+      } else if (op === 0x20) {
+        // local.get: the most frequent instruction, kept out of the big switch
+        this.push(this.localType(this.u32()));
+      } else {
+        this.irregular(op);
       }
-      this.irregular(op);
     }
     if (r.pos !== end) this.malformed('operators remaining after end of function', r.pos);
   }

@@ -33,8 +33,21 @@ const f32 = ValType.f32;
 const f64 = ValType.f64;
 const v128 = ValType.v128;
 
+/**
+ * Every table entry is built by this one literal, so all share one object shape and the
+ * validator's hot `apply` stays monomorphic.
+ */
+function entry(
+  params: ValType[],
+  result: ValType | undefined,
+  naturalAlign: number | undefined,
+  lanes: number | undefined,
+): Signature & { naturalAlign: number | undefined; lanes: number | undefined } {
+  return { params, result, naturalAlign, lanes };
+}
+
 function sig(params: ValType[], result?: ValType): Signature {
-  return { params, result };
+  return entry(params, result, undefined, undefined);
 }
 const unary = (t: ValType, r: ValType = t): Signature => sig([t], r);
 const binary = (t: ValType, r: ValType = t): Signature => sig([t, t], r);
@@ -79,10 +92,10 @@ range(numericOps, 0xc0, 0xc1, unary(i32)); // i32.extend8_s extend16_s
 range(numericOps, 0xc2, 0xc4, unary(i64)); // i64.extend8_s extend16_s extend32_s
 
 function load(naturalAlign: number, result: ValType): MemorySignature {
-  return { naturalAlign, params: [i32], result };
+  return entry([i32], result, naturalAlign, undefined) as MemorySignature;
 }
 function store(naturalAlign: number, value: ValType): MemorySignature {
-  return { naturalAlign, params: [i32, value], result: undefined };
+  return entry([i32, value], undefined, naturalAlign, undefined) as MemorySignature;
 }
 
 /** Single-byte loads and stores 0x28-0x3E. */
@@ -154,7 +167,7 @@ simdOps[0x13] = unary(f32, v128); // f32x4.splat
 simdOps[0x14] = unary(f64, v128); // f64x2.splat
 
 function lane(lanes: number, params: ValType[], result: ValType): LaneSignature {
-  return { lanes, params, result };
+  return entry(params, result, undefined, lanes) as LaneSignature;
 }
 range(simdLaneOps, 0x15, 0x16, lane(16, [v128], i32)); // i8x16.extract_lane_s/u
 simdLaneOps[0x17] = lane(16, [v128, i32], v128); // i8x16.replace_lane
@@ -176,9 +189,7 @@ simdOps[0x52] = sig([v128, v128, v128], v128); // v128.bitselect
 simdOps[0x53] = vTest; // v128.any_true
 
 function memoryLane(naturalAlign: number, lanes: number, isStore: boolean): MemoryLaneSignature {
-  return isStore
-    ? { naturalAlign, lanes, params: [i32, v128], result: undefined }
-    : { naturalAlign, lanes, params: [i32, v128], result: v128 };
+  return entry([i32, v128], isStore ? undefined : v128, naturalAlign, lanes) as MemoryLaneSignature;
 }
 simdMemoryLaneOps[0x54] = memoryLane(0, 16, false); // v128.load8_lane
 simdMemoryLaneOps[0x55] = memoryLane(1, 8, false); // v128.load16_lane
