@@ -6,6 +6,7 @@ import { decodeResponse, envelopeLength, requestFrame } from './envelope';
 import { FrameDecoder, FrameHandler, FrameType, MAX_PAYLOAD } from './framing';
 import { socketPathOf } from './socket';
 import { RpcError, StatusCode } from './status';
+import { FrameWriter } from './writer';
 
 export interface CallOptions {
   /** Fails the call with DeadlineExceeded after this long; also sent to the server. */
@@ -31,6 +32,7 @@ interface PendingCall {
 export class TtrpcClient implements FrameHandler {
   private readonly pending = new Map<number, PendingCall>();
   private readonly decoder = new FrameDecoder(this);
+  private readonly writer: FrameWriter;
   private nextStreamId = 1;
   private closeError: RpcError | undefined;
   private readonly closedPromise: Promise<void>;
@@ -39,7 +41,7 @@ export class TtrpcClient implements FrameHandler {
     private readonly socket: net.Socket,
     readonly socketPath: string,
   ) {
-    socket.setNoDelay?.(true);
+    this.writer = new FrameWriter(socket);
     socket.on('data', (chunk: Buffer) => this.decoder.push(chunk));
     socket.on('error', (err) =>
       this.lose(`ttrpc: connection to ${socketPath} failed: ${err.message}`),
@@ -147,14 +149,7 @@ export class TtrpcClient implements FrameHandler {
         call.cleanup = () => signal.removeEventListener('abort', onAbort);
       }
       this.pending.set(streamId, call);
-      if (parts.length === 1) {
-        this.socket.write(parts[0]);
-      } else {
-        this.socket.cork();
-        this.socket.write(parts[0]);
-        this.socket.write(parts[1]);
-        this.socket.uncork();
-      }
+      this.writer.write(parts);
     });
   }
 

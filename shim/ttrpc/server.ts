@@ -6,8 +6,10 @@ import * as fs from 'fs';
 import * as net from 'net';
 import { envelopeLength, decodeRequest, FrameParts, responseFrame } from './envelope';
 import { FrameDecoder, FrameHandler, FrameType, MAX_PAYLOAD } from './framing';
-import { CallContext, Handler, HandlerSource, RegisteredMethod, ServiceRegistry } from './registry';
+import type { CallContext, Handler, HandlerSource, RegisteredMethod } from './registry';
+import { ServiceRegistry } from './registry';
 import { listenUnix } from './socket';
+import { FrameWriter } from './writer';
 import { RpcError, StatusCode, statusOf } from './status';
 
 /** setTimeout's longest delay; longer deadlines are treated as none. */
@@ -87,9 +89,10 @@ export class TtrpcServer implements HandlerSource {
 
 /** One client connection: its frame decoder, its calls in flight, its writes. */
 class ServerConnection implements FrameHandler {
-  /** stream id → the abort controller of a call being answered */
-  readonly active = new Map<number, AbortController>();
+  /** stream id → a call being answered */
+  readonly active = new Map<number, ActiveCall>();
   private readonly decoder = new FrameDecoder(this);
+  private readonly writer: FrameWriter;
   private hungUp = false;
   /** resolves when the socket has closed */
   readonly closed: Promise<void>;
@@ -99,7 +102,7 @@ class ServerConnection implements FrameHandler {
     private readonly registry: ServiceRegistry,
     private readonly onError: (err: Error) => void,
   ) {
-    socket.setNoDelay?.(true);
+    this.writer = new FrameWriter(socket);
     socket.on('data', (chunk: Buffer) => this.decoder.push(chunk));
     socket.on('error', (err) => {
       this.onError(err);
@@ -172,25 +175,23 @@ class ServerConnection implements FrameHandler {
     payload: Uint8Array,
     request: { timeoutNano: bigint; metadata: { key: string; value: string }[] },
   ): void {
-    const abort = new AbortController();
-    this.active.set(streamId, abort);
     const metadata = new Map<string, string[]>();
     for (const { key, value } of request.metadata) {
       const values = metadata.get(key);
       if (values) values.push(value);
       else metadata.set(key, [value]);
     }
-    let timer: NodeJS.Timeout | undefined;
+    const ctx = new ActiveCall(service, method, metadata);
+    this.active.set(streamId, ctx);
     if (request.timeoutNano > 0n) {
       const ms = Number(request.timeoutNano / 1_000_000n);
       if (ms <= MAX_TIMER_MS) {
-        timer = setTimeout(
-          () => abort.abort(new RpcError(StatusCode.DeadlineExceeded, 'context deadline exceeded')),
+        ctx.timer = setTimeout(
+          () => ctx.abort(new RpcError(StatusCode.DeadlineExceeded, 'context deadline exceeded')),
           ms,
         );
       }
     }
-    const ctx: CallContext = { metadata, signal: abort.signal, service, method };
     let pending: Promise<Uint8Array>;
     try {
       pending = handler(payload, ctx);
@@ -199,7 +200,7 @@ class ServerConnection implements FrameHandler {
     }
     Promise.resolve(pending).then(
       (response) => {
-        this.finish(streamId, timer);
+        this.finish(streamId, ctx);
         if (!(response instanceof Uint8Array)) {
           this.reply(streamId, StatusCode.Internal, 'ttrpc: marshal called with nil');
         } else {
@@ -207,19 +208,17 @@ class ServerConnection implements FrameHandler {
         }
       },
       (err: unknown) => {
-        this.finish(streamId, timer);
+        this.finish(streamId, ctx);
         // a handler that gave up because its deadline passed answers DeadlineExceeded
-        const reason = abort.signal.aborted ? abort.signal.reason : undefined;
-        const status = statusOf(
-          reason instanceof RpcError && !(err instanceof RpcError) ? reason : err,
-        );
+        const reason = ctx.abortReason;
+        const status = statusOf(reason && !(err instanceof RpcError) ? reason : err);
         this.reply(streamId, status.code, status.message);
       },
     );
   }
 
-  private finish(streamId: number, timer: NodeJS.Timeout | undefined): void {
-    if (timer) clearTimeout(timer);
+  private finish(streamId: number, call: ActiveCall): void {
+    if (call.timer) clearTimeout(call.timer);
     this.active.delete(streamId);
   }
 
@@ -235,24 +234,52 @@ class ServerConnection implements FrameHandler {
         EMPTY,
       );
     }
-    // one write (or one corked writev) per frame: frames never interleave
-    if (parts.length === 1) {
-      this.socket.write(parts[0]);
-    } else {
-      this.socket.cork();
-      this.socket.write(parts[0]);
-      this.socket.write(parts[1]);
-      this.socket.uncork();
-    }
+    this.writer.write(parts);
   }
 
   private hangUp(): void {
     this.hungUp = true;
-    for (const abort of this.active.values()) {
-      abort.abort(new RpcError(StatusCode.Canceled, 'ttrpc: connection closed'));
+    for (const call of this.active.values()) {
+      if (call.timer) clearTimeout(call.timer);
+      call.abort(new RpcError(StatusCode.Canceled, 'ttrpc: connection closed'));
     }
     this.active.clear();
   }
 }
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * A call being answered, and the handler's CallContext. Its AbortSignal is only made when the
+ * handler reads it (most never do, and making one costs more than the rest of a call).
+ */
+class ActiveCall implements CallContext {
+  timer: NodeJS.Timeout | undefined;
+  private controller: AbortController | undefined;
+  private reason: RpcError | undefined;
+
+  constructor(
+    readonly service: string,
+    readonly method: string,
+    readonly metadata: Map<string, string[]>,
+  ) {}
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.reason) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  /** Why the call was aborted (deadline, hang-up), if it was. */
+  get abortReason(): RpcError | undefined {
+    return this.reason;
+  }
+
+  abort(reason: RpcError): void {
+    if (this.reason) return;
+    this.reason = reason;
+    this.controller?.abort(reason);
+  }
+}
