@@ -105,14 +105,20 @@ export function slotFromJs(type: WastValue['type'], result: unknown): DataView |
   switch (type) {
     case 'i32':
       if (typeof result !== 'number') return `${typeof result} ${String(result)} for an i32`;
+      // the JS API returns i32 as a signed integer; anything else is an engine bug to show
+      if ((result | 0) !== result) return `${result}, not a signed i32`;
       view.setInt32(0, result, true);
       return view;
     case 'i64':
       if (typeof result !== 'bigint') return `${typeof result} ${String(result)} for an i64`;
+      if (BigInt.asIntN(64, result) !== result) return `${result}n, not a signed i64`;
       view.setBigInt64(0, result, true);
       return view;
     case 'f32':
       if (typeof result !== 'number') return `${typeof result} ${String(result)} for an f32`;
+      // an f32 must come back exactly representable; storing it would round a stray double
+      if (!Number.isNaN(result) && Math.fround(result) !== result)
+        return `${result}, not an f32 value`;
       view.setFloat32(0, result, true);
       return view;
     case 'f64':
