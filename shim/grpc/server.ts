@@ -4,7 +4,8 @@
 // start-up does not pay for it.
 import type * as grpc from '@grpc/grpc-js';
 import * as fs from 'fs';
-import type { CallContext, HandlerSource, RegisteredMethod } from '../ttrpc/registry';
+import { ActiveCall } from '../ttrpc/context';
+import type { HandlerSource, RegisteredMethod } from '../ttrpc/registry';
 import { prepareSocketPath } from '../ttrpc/socket';
 import { RpcError, StatusCode, statusOf } from '../ttrpc/status';
 
@@ -49,16 +50,10 @@ export async function serveGrpc(registry: HandlerSource, socketPath: string): Pr
         call: grpc.ServerUnaryCall<Buffer, Buffer>,
         callback: grpc.sendUnaryData<Buffer>,
       ) => {
-        const abort = new AbortController();
+        const ctx = new ActiveCall(service, method, metadataOf(call.metadata));
         call.once('cancelled', () =>
-          abort.abort(new RpcError(StatusCode.Canceled, 'context canceled')),
+          ctx.abort(new RpcError(StatusCode.Canceled, 'context canceled')),
         );
-        const ctx: CallContext = {
-          metadata: metadataOf(call.metadata),
-          signal: abort.signal,
-          service,
-          method,
-        };
         let pending: Promise<Uint8Array>;
         try {
           pending = handler(call.request, ctx);

@@ -10,6 +10,7 @@ import type { CallContext, Handler, HandlerSource, RegisteredMethod } from './re
 import { ServiceRegistry } from './registry';
 import { listenUnix } from './socket';
 import { FrameWriter } from './writer';
+import { ActiveCall } from './context';
 import { RpcError, StatusCode, statusOf } from './status';
 
 /** setTimeout's longest delay; longer deadlines are treated as none. */
@@ -248,38 +249,3 @@ class ServerConnection implements FrameHandler {
 }
 
 const EMPTY = new Uint8Array(0);
-
-/**
- * A call being answered, and the handler's CallContext. Its AbortSignal is only made when the
- * handler reads it (most never do, and making one costs more than the rest of a call).
- */
-class ActiveCall implements CallContext {
-  timer: NodeJS.Timeout | undefined;
-  private controller: AbortController | undefined;
-  private reason: RpcError | undefined;
-
-  constructor(
-    readonly service: string,
-    readonly method: string,
-    readonly metadata: Map<string, string[]>,
-  ) {}
-
-  get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.reason) this.controller.abort(this.reason);
-    }
-    return this.controller.signal;
-  }
-
-  /** Why the call was aborted (deadline, hang-up), if it was. */
-  get abortReason(): RpcError | undefined {
-    return this.reason;
-  }
-
-  abort(reason: RpcError): void {
-    if (this.reason) return;
-    this.reason = reason;
-    this.controller?.abort(reason);
-  }
-}
