@@ -6,6 +6,7 @@ import { EventPublisher } from '../events/publisher';
 import { openLogger } from '../log';
 import { registerTaskService } from '../task/register';
 import { TaskService } from '../task/service';
+import { hasStuckWorkers } from '../task/wasm-runner';
 import { TtrpcServer } from '../ttrpc';
 import { selectEngine } from '../worker/engine';
 
@@ -28,6 +29,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     await server.close().catch(() => {});
     await publisher.close().catch(() => {});
     logger.close();
+    // exit would wait forever to join a worker stuck in a blocking read
+    if (hasStuckWorkers()) process.kill(process.pid, 'SIGKILL');
     process.exit(0);
   };
   const service = new TaskService({

@@ -45,6 +45,29 @@ export function openOutput(paths: StdioPaths, context: BinaryLogContext): Opened
   }
 }
 
+/** stdin as the worker reads it: `reader`; `keeper` holds the FIFO's write side (or -1). */
+export interface OpenedStdin {
+  reader: number;
+  keeper: number;
+}
+
+/**
+ * Opens stdin without blocking: first a keeper for writing (O_RDWR never blocks on a FIFO),
+ * then the reader (O_RDONLY returns at once now that a writer exists), whose reads then block
+ * for data instead of seeing EOF before the client connects. Closing the keeper (CloseIO)
+ * lets the reader see EOF once the client's writer is closed too.
+ */
+export function openStdin(file: string): OpenedStdin {
+  if (file === '') return { reader: -1, keeper: -1 };
+  const keeper = fs.openSync(file, fs.constants.O_RDWR);
+  try {
+    return { reader: fs.openSync(file, fs.constants.O_RDONLY), keeper };
+  } catch (err) {
+    fs.closeSync(keeper);
+    throw err;
+  }
+}
+
 /** The path a stdin URI names, for the worker to open; '' when there is no stdin. */
 export function stdinPath(uri: string): string {
   if (uri === '') return '';

@@ -16,6 +16,7 @@ export class Process {
   private exitInfo: ExitInfo | undefined;
   private runner: Runner | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  private stdinClosed = false;
   private readonly ended: Promise<ExitInfo>;
   private settle!: (exit: ExitInfo) => void;
 
@@ -50,6 +51,8 @@ export class Process {
       const next = transition(this.stateValue, 'start');
       const runner = this.makeRunner();
       this.runner = runner;
+      // CloseIO may come before Start (ctr with an empty stdin)
+      if (this.stdinClosed) runner.closeStdin();
       runner.start();
       this.stateValue = next;
       started();
@@ -108,6 +111,7 @@ export class Process {
   }
 
   closeStdin(): void {
+    this.stdinClosed = true;
     this.runner?.closeStdin();
   }
 

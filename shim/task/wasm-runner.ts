@@ -6,7 +6,7 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { ProcessPlan } from '../../oci/plan';
 import { failedPrecondition } from '../errors';
-import type { OpenedOutput } from '../stdio/open';
+import { OpenedOutput, OpenedStdin, openStdin } from '../stdio/open';
 import { interrupt, statSlot, statSlots, WorkerJob, WorkerReport } from '../worker/protocol';
 import { ExitInfo, Runner, SIGKILL, Usage } from './runner';
 
@@ -38,6 +38,16 @@ export function workerScript(): string {
   return found;
 }
 
+let stuckWorkers = 0;
+
+/**
+ * Workers that could not be terminated (blocked in a system call). Node joins every worker
+ * thread on exit, so a daemon holding one must end itself with SIGKILL instead.
+ */
+export function hasStuckWorkers(): boolean {
+  return stuckWorkers > 0;
+}
+
 export class WasmRunner implements Runner {
   readonly exited: Promise<ExitInfo>;
   private finish!: (info: ExitInfo) => void;
@@ -49,10 +59,12 @@ export class WasmRunner implements Runner {
   private workerFailure: Error | undefined;
   private finished = false;
   private cpuBaseMs = 0;
+  private stdin: OpenedStdin;
 
   constructor(private readonly options: WasmRunnerOptions) {
     this.exited = new Promise((resolve) => (this.finish = resolve));
     this.stats[statSlot.memoryLimit] = options.memoryLimit ?? 0;
+    this.stdin = openStdin(options.stdinPath);
   }
 
   start(): void {
@@ -64,7 +76,7 @@ export class WasmRunner implements Runner {
       preopens: this.options.preopens,
       stdout: output.stdout,
       stderr: output.stderr,
-      stdinPath: this.options.stdinPath,
+      stdin: this.stdin.reader,
       interrupt: this.flag.buffer as SharedArrayBuffer,
       stats: this.stats.buffer as SharedArrayBuffer,
     };
@@ -129,19 +141,20 @@ export class WasmRunner implements Runner {
   }
 
   closeStdin(): void {
-    // if the worker is still blocked opening the stdin FIFO, a writer that comes and goes
-    // lets the open finish and the first read see EOF
-    const file = this.options.stdinPath;
-    if (file === '') return;
-    try {
-      fs.closeSync(fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
-    } catch {
-      // no reader waiting (ENXIO) or not a FIFO: nothing to unblock
-    }
+    // our keeper was the last writer once the client closed its end: the module reads EOF
+    if (this.stdin.keeper >= 0) fs.closeSync(this.stdin.keeper);
+    this.stdin.keeper = -1;
   }
 
   discard(): void {
+    this.closeStdin();
+    this.closeStdinReader();
     this.options.output.close();
+  }
+
+  private closeStdinReader(): void {
+    if (this.stdin.reader >= 0) fs.closeSync(this.stdin.reader);
+    this.stdin.reader = -1;
   }
 
   private terminate(worker: Worker): void {
@@ -176,8 +189,13 @@ export class WasmRunner implements Runner {
     // but a stop that ended it does
     if (this.killedBy !== undefined && report?.kind !== 'exit' && !oom)
       status = 128 + this.killedBy;
+    if (stuck) stuckWorkers++;
     // a stuck worker may still write: leave its fds open rather than let them be reused
-    if (!stuck) this.options.output.close();
+    if (!stuck) {
+      this.options.output.close();
+      this.closeStdinReader();
+    }
+    this.closeStdin();
     this.finish({ status: status >>> 0, at: new Date(), oom });
   }
 }

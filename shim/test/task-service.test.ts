@@ -357,6 +357,22 @@ describe('shim Task service over ttrpc', function () {
     assert.equal(fs.readFileSync(io.stdout, 'utf8'), 'piped text\n[eof]\n');
   });
 
+  it('gives EOF on stdin when CloseIO comes before the module reads, with no writer left', async () => {
+    const bundle = makeBundle(root, 'cat0', {
+      args: ['/cat.wasm'],
+      files: { 'cat.wasm': { fixture: 'shim_cat' } },
+    });
+    const stdin = path.join(root, 'cat0.in');
+    assert.equal(spawnSync('mkfifo', [stdin]).status, 0);
+    const io = outputFiles('cat0');
+    await served.call('Create', { id: 'cat0', bundle, stdin, ...io });
+    await served.call('CloseIO', { id: 'cat0', stdin: true });
+    await served.call('Start', { id: 'cat0' });
+    const waited = await served.call('Wait', { id: 'cat0' });
+    assert.equal(waited.exitStatus, 0);
+    assert.equal(fs.readFileSync(io.stdout, 'utf8'), '[eof]\n');
+  });
+
   it('pauses and resumes a running module where it was', async function () {
     const bundle = makeBundle(root, 'pz', {
       args: ['/loop.wasm'],

@@ -41,8 +41,7 @@ function run(job: WorkerJob): WorkerReport {
   let memory: { readonly buffer: ArrayBuffer } | undefined;
   try {
     const module = new engine.WebAssembly.Module(fs.readFileSync(job.entryPath));
-    // opening a FIFO for reading blocks until its writer opens: fine here, off the main thread
-    const stdin = fs.openSync(job.stdinPath || '/dev/null', 'r');
+    const stdin = job.stdin >= 0 ? job.stdin : fs.openSync('/dev/null', 'r');
     const wasi = createWasi({
       args: job.args,
       env: job.env,

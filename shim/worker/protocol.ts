@@ -25,8 +25,8 @@ export interface WorkerJob {
   /** Host fd for stdout and stderr (opened by the main thread); -1 means discard. */
   stdout: number;
   stderr: number;
-  /** Path of a stdin FIFO or file to open in the worker (an open may block); '' = none. */
-  stdinPath: string;
+  /** Host fd for stdin (opened by the main thread); -1 means none (reads see EOF). */
+  stdin: number;
   /** Int32Array(1) over this buffer: the engine's interrupt flag. */
   interrupt: SharedArrayBuffer;
   /** Float64Array(statSlots) over this buffer; holds the memory limit too. */
