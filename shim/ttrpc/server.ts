@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import { envelopeLength, decodeRequest, FrameParts, responseFrame } from './envelope';
 import { FrameDecoder, FrameHandler, FrameType, MAX_PAYLOAD } from './framing';
-import type { CallContext, Handler, HandlerSource, RegisteredMethod } from './registry';
+import type { Handler, HandlerSource, RegisteredMethod } from './registry';
 import { ServiceRegistry } from './registry';
 import { listenUnix } from './socket';
 import { FrameWriter } from './writer';
