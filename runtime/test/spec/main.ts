@@ -1,8 +1,10 @@
 // CLI: runs the core spec suite (or the named files) on one engine and prints a per-file table
 // of passed / failed / skipped commands and the total.
-// Usage: node dist/runtime/test/spec/main.js [--engine v8|tswasm] [--show N] [--write-pending] [FILE...]
+// Usage: node dist/runtime/test/spec/main.js [--engine v8|tswasm] [--show N] [--messages]
+//                                            [--write-pending] [FILE...]
 //   FILE: a .wast path, or a name in the suite (`i32`, `i32.wast`); --show: failures listed per
-//   file; --write-pending: rewrite pending.json from this run (whole suite only).
+//   file; --messages: also count (and list --show N of) expected errors whose message lacks the
+//   script's text; --write-pending: rewrite pending.json from this run (whole suite only).
 import * as fs from 'fs';
 import * as path from 'path';
 import { EngineName, loadEngine } from './engine-api';
@@ -21,6 +23,7 @@ function main(): void {
   let engineName: EngineName = 'v8';
   let show = 3;
   let rewritePending = false;
+  let messages = false;
   const files: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--engine') {
@@ -29,6 +32,7 @@ function main(): void {
       engineName = value;
     } else if (args[i] === '--show') show = Number(args[++i]);
     else if (args[i] === '--write-pending') rewritePending = true;
+    else if (args[i] === '--messages') messages = true;
     else files.push(resolveFile(args[i]));
   }
   const api = loadEngine(engineName);
@@ -40,13 +44,15 @@ function main(): void {
     f: number | string,
     s: number | string,
     ms: string,
+    wrong: number | string,
   ) =>
-    `${name.padEnd(width)} ${String(p).padStart(7)} ${String(f).padStart(7)} ${String(s).padStart(7)} ${ms.padStart(8)}`;
+    `${name.padEnd(width)} ${String(p).padStart(7)} ${String(f).padStart(7)} ${String(s).padStart(7)} ${ms.padStart(8)}` +
+    (messages ? ` ${String(wrong).padStart(8)}` : '');
   process.stdout.write(
-    `engine: ${engineName}\n${row('file', 'passed', 'failed', 'skipped', 'ms')}\n`,
+    `engine: ${engineName}\n${row('file', 'passed', 'failed', 'skipped', 'ms', 'msg diff')}\n`,
   );
   const results: FileResult[] = [];
-  const total = { passed: 0, failed: 0, skipped: 0, ms: 0, failedFiles: 0 };
+  const total = { passed: 0, failed: 0, skipped: 0, ms: 0, failedFiles: 0, wrong: 0 };
   for (const file of scripts) {
     let result: FileResult;
     try {
@@ -61,16 +67,18 @@ function main(): void {
     total.failed += result.failed;
     total.skipped += result.skipped;
     total.ms += result.ms;
+    total.wrong += result.wrongMessages.length;
     if (result.failed > 0) total.failedFiles++;
     process.stdout.write(
-      `${row(result.name, result.passed, result.failed, result.skipped, result.ms.toFixed(0))}\n`,
+      `${row(result.name, result.passed, result.failed, result.skipped, result.ms.toFixed(0), result.wrongMessages.length)}\n`,
     );
-    for (const failure of result.failures.slice(0, show)) {
+    const listed = [...result.failures, ...(messages ? result.wrongMessages : [])].slice(0, show);
+    for (const failure of listed) {
       process.stdout.write(`    line ${failure.line}: ${failure.message.slice(0, 300)}\n`);
     }
   }
   process.stdout.write(
-    `${row('total', total.passed, total.failed, total.skipped, total.ms.toFixed(0))}\n` +
+    `${row('total', total.passed, total.failed, total.skipped, total.ms.toFixed(0), total.wrong)}\n` +
       `${scripts.length - total.failedFiles} of ${scripts.length} files pass fully\n`,
   );
   if (rewritePending) {
