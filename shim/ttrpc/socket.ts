@@ -5,6 +5,9 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 
+/** The longest unix socket path Linux takes (sun_path is 108 bytes with its NUL). */
+export const MAX_SOCKET_PATH = 107;
+
 /** The file path of `unix:///run/x.sock` or `/run/x.sock`. */
 export function socketPathOf(address: string): string {
   return address.startsWith('unix://') ? address.slice('unix://'.length) : address;
@@ -31,6 +34,11 @@ export function socketAnswers(socketPath: string, timeoutMs = 1000): Promise<boo
  */
 export async function prepareSocketPath(address: string): Promise<string> {
   const socketPath = socketPathOf(address);
+  if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH) {
+    throw new Error(
+      `socket path ${socketPath} is ${Buffer.byteLength(socketPath)} bytes; unix sockets allow ${MAX_SOCKET_PATH}`,
+    );
+  }
   fs.mkdirSync(path.dirname(socketPath), { recursive: true, mode: 0o711 });
   if (fs.existsSync(socketPath)) {
     if (await socketAnswers(socketPath)) {

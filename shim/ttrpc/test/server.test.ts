@@ -295,6 +295,11 @@ describe('ttrpc server', () => {
     assert.equal(fs.existsSync(stale), false);
   });
 
+  it('refuses a socket path too long for a unix socket, saying why', async () => {
+    const long = path.join(dir, 'x'.repeat(120) + '.sock');
+    await assert.rejects(new TtrpcServer().listen(long), /unix sockets allow 107/);
+  });
+
   it('close() finishes even when a peer never hangs up', async () => {
     // a raw socket with allowHalfOpen keeps its side open after the server ends
     const stubborn = net.connect({ path: socketPath, allowHalfOpen: true });
