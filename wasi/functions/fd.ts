@@ -43,22 +43,23 @@ function writable(entry: FdEntry): void {
   if (!entry.writable) throw fail(Errno.BADF);
 }
 
-/** Snapshot of a directory for fd_readdir: '.', '..', then the entries sorted by name. */
+/**
+ * Snapshot of a directory for fd_readdir: '.', '..', then the entries sorted by name. Names are
+ * kept as bytes, so names that are not UTF-8 reach the guest unchanged.
+ */
 function listDirectory(entry: FdEntry): DirentRecord[] {
   const dir = fdPath(entry.hostFd);
-  const names = ['.', '..', ...fs.readdirSync(dir).sort()];
+  const names = fs.readdirSync(dir, { encoding: 'buffer' }).sort(Buffer.compare);
+  const prefix = Buffer.from(dir + '/');
   const records: DirentRecord[] = [];
-  for (const name of names) {
-    let ino = 0n;
-    let type: number = Filetype.UNKNOWN;
+  for (const name of [Buffer.from('.'), Buffer.from('..'), ...names]) {
+    let stats: fs.BigIntStats;
     try {
-      const stats = fs.lstatSync(`${dir}/${name}`, { bigint: true });
-      ino = stats.ino;
-      type = filetypeOf(stats);
+      stats = fs.lstatSync(Buffer.concat([prefix, name]), { bigint: true });
     } catch {
       continue; // removed since the listing
     }
-    records.push({ name: encodeUtf8(name), ino, type });
+    records.push({ name: new Uint8Array(name), ino: stats.ino, type: filetypeOf(stats) });
   }
   return records;
 }

@@ -4,7 +4,8 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Engine, RunOutput, engines, runFixture, tempDir } from './harness';
+import { functionSignatures } from '../spec';
+import { Engine, RunOutput, calledFunctions, engines, runFixture, tempDir } from './harness';
 
 /** The tree under `dir`: "path type size" lines, sorted (type f/d/l, size of files and links). */
 function tree(dir: string): string[] {
@@ -106,5 +107,12 @@ describe('WASI functions: engines agree', () => {
       const [first, ...rest] = [...byEngine.values()];
       for (const other of rest) assert.deepEqual(other, first, `${test} differs between engines`);
     }
+  });
+});
+
+describe('WASI functions: coverage', () => {
+  it('the test programs above call every one of the 46 functions', () => {
+    const missing = Object.keys(functionSignatures).filter((name) => !calledFunctions.has(name));
+    assert.deepEqual(missing, []);
   });
 });

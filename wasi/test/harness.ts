@@ -45,6 +45,9 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `tswasm-${prefix}-`));
 }
 
+/** Names of the WASI functions the programs run so far have called (coverage check). */
+export const calledFunctions = new Set<string>();
+
 export interface RunOutput {
   exitCode: number;
   stdout: string;
@@ -85,7 +88,14 @@ export function runFile(engine: Engine, file: string, options: RunWith = {}): Ru
   });
   try {
     const module = new engine.api.Module(fs.readFileSync(file));
-    const instance = new engine.api.Instance(module, wasi.getImportObject());
+    const traced: Record<string, unknown> = {};
+    for (const [name, fn] of Object.entries(wasi.wasiImport)) {
+      traced[name] = (...args: (number | bigint)[]) => {
+        calledFunctions.add(name);
+        return fn(...args);
+      };
+    }
+    const instance = new engine.api.Instance(module, { wasi_snapshot_preview1: traced });
     const exitCode = wasi.start(instance);
     return {
       exitCode,
