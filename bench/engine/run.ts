@@ -3,7 +3,7 @@
 // prints each engine's time and its ratio to V8, and the geometric mean of the ratios. Then
 // times compile + instantiate + first call of a large generated module (large-module.ts), and
 // SQLite (sqlite.ts): start-up, first run and best run of an in-memory workload.
-// Time per kernel = best of REPS runs after a warm-up run (the machine is shared).
+// Time per kernel = best of REPS rounds (engines interleaved) after a warm-up run.
 // Usage: node dist/bench/engine/run.js [--reps N] [KERNEL|large|sqlite...]
 // (`npm run bench -- engine` runs everything)
 import { Engine, engines, instantiate } from './engines';
@@ -18,17 +18,23 @@ interface Measured {
   result: string;
 }
 
-function timeKernel(engine: Engine, kernel: Kernel, reps: number): Measured {
-  const instance = instantiate(engine, kernelBytes(kernel));
-  runKernel(instance.exports, kernel.quickArg); // warm-up: first-call compilation, tier-up
-  let best = Infinity;
-  let result = '';
-  for (let i = 0; i < reps; i++) {
-    const started = performance.now();
-    result = runKernel(instance.exports, kernel.benchArg);
-    best = Math.min(best, performance.now() - started);
+/**
+ * Times a kernel on every engine: one warm-up run each (first-call compilation, tier-up), then
+ * REPS rounds that run each engine in turn, so load from other processes on this shared machine
+ * falls on all engines alike; each engine's time is its best round.
+ */
+function timeKernel(list: Engine[], kernel: Kernel, reps: number): Measured[] {
+  const instances = list.map((engine) => instantiate(engine, kernelBytes(kernel)));
+  for (const instance of instances) runKernel(instance.exports, kernel.quickArg);
+  const measured: Measured[] = list.map(() => ({ ms: Infinity, result: '' }));
+  for (let round = 0; round < reps; round++) {
+    instances.forEach((instance, i) => {
+      const started = performance.now();
+      measured[i].result = runKernel(instance.exports, kernel.benchArg);
+      measured[i].ms = Math.min(measured[i].ms, performance.now() - started);
+    });
   }
-  return { ms: best, result };
+  return measured;
 }
 
 function geomean(values: number[]): number {
@@ -48,7 +54,7 @@ function kernelTable(list: Engine[], kernels: Kernel[], reps: number): number {
   const ratios = new Map<string, number[]>(others.map((e) => [e.name, []]));
   let mismatches = 0;
   for (const kernel of kernels) {
-    const measured = list.map((engine) => timeKernel(engine, kernel, reps));
+    const measured = timeKernel(list, kernel, reps);
     const v8 = measured[0];
     let line = `${kernel.name.padEnd(10)}${cell(v8.ms.toFixed(1), 10)}`;
     others.forEach((engine, i) => {
