@@ -115,8 +115,9 @@ class ServerConnection implements FrameHandler {
         resolve();
       }),
     );
-    // the peer half-closing means it will send nothing more; answers still go out
-    socket.on('end', () => undefined);
+    // EOF from the peer is a hang-up, as for Go's ttrpc: its side closes (allowHalfOpen is
+    // off), 'close' follows, and its calls are aborted. That is what tells a blocked Wait
+    // that containerd went away.
   }
 
   end(): void {
