@@ -69,11 +69,10 @@ export function validateModule(module: WasmModule): void {
   module.funcs.forEach((typeIndex, i) => {
     funcs.push(typeOf(typeIndex, `function ${importedFuncCount + i}`));
   });
-  module.tables.forEach((type, i) => {
+  for (const type of module.tables) {
     checkTableType(type, `table ${tables.length}`);
     tables.push(type);
-    void i;
-  });
+  }
   for (const memory of module.memories) {
     checkMemoryLimits(memory.limits, `memory ${memoryCount}`);
     memoryCount++;

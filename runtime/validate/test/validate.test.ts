@@ -85,6 +85,29 @@ describe('validator: instructions', () => {
     );
   });
 
+  it('looks up locals by group when a body declares very many', () => {
+    const locals = [
+      { count: 2_000_000, type: f64 },
+      { count: 1, type: i64 },
+    ];
+    // local 0 is the i32 parameter, 1..2000000 are f64, 2000001 is the i64
+    valid(oneFunction({ params: [i32], results: [i64] }, [0x20, ...leb(2_000_001)], { locals }));
+    valid(oneFunction({ params: [i32], results: [f64] }, [0x20, ...leb(2_000_000)], { locals }));
+    invalid(
+      oneFunction({ params: [i32], results: [i64] }, [0x20, ...leb(2_000_000)], { locals }),
+      'type mismatch',
+    );
+    invalid(
+      oneFunction({ params: [i32], results: [i64] }, [0x20, ...leb(2_000_002)], { locals }),
+      'unknown local 2000002',
+    );
+    const tooMany = [
+      { count: 0xffffffff, type: i32 },
+      { count: 1, type: i32 },
+    ];
+    malformed(oneFunction(void0, [], { locals: tooMany }).module, 'too many locals');
+  });
+
   it('types unreachable code with the polymorphic stack', () => {
     // unreachable; i32.add  -> result i32
     valid(oneFunction(toI32, [0x00, 0x6a]));
