@@ -75,9 +75,8 @@ function stdioEntry(hostFd: number): FdEntry {
   } catch {
     // a closed stdio fd: keep the slot, operations on it fail with EBADF from the host
   }
-  const [base, inheriting] = rightsFor(
-    filetype === Filetype.REGULAR_FILE ? Filetype.UNKNOWN : filetype,
-  );
+  // A regular file as stdio is seekable, as in wasmtime; its position stays the kernel's.
+  const [base, inheriting] = rightsFor(filetype);
   return {
     hostFd,
     filetype,

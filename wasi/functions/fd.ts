@@ -13,7 +13,17 @@ import { timesToSet, writeFilestat } from './stat';
 /** Regular files are the only seekable things (pipes, ttys and sockets: ESPIPE). */
 function requireSeekable(entry: FdEntry): void {
   if (entry.filetype === Filetype.DIRECTORY) throw fail(Errno.BADF);
-  if (entry.filetype !== Filetype.REGULAR_FILE || entry.position === null) throw fail(Errno.SPIPE);
+  if (entry.filetype !== Filetype.REGULAR_FILE) throw fail(Errno.SPIPE);
+}
+
+/**
+ * The file position of an entry. A regular file handed in as stdio uses the kernel's offset
+ * (it may be shared, e.g. `>log 2>&1`), which Node cannot lseek: read it from fdinfo.
+ */
+function positionOf(entry: FdEntry): number {
+  if (entry.position !== null) return entry.position;
+  const info = fs.readFileSync(`/proc/self/fdinfo/${entry.hostFd}`, 'utf8');
+  return Number(/^pos:\s*(\d+)/m.exec(info)?.[1] ?? 0);
 }
 
 function readInto(entry: FdEntry, buffers: Uint8Array[], at: number | null): number {
@@ -263,13 +273,14 @@ export const fdFunctions = [
       ctx.fds.withRights(fd, tellOnly ? Rights.FD_TELL : Rights.FD_SEEK);
       let base: bigint;
       if (whence === Whence.SET) base = 0n;
-      else if (whence === Whence.CUR) base = BigInt(entry.position ?? 0);
+      else if (whence === Whence.CUR) base = BigInt(positionOf(entry));
       else if (whence === Whence.END) base = BigInt(fs.fstatSync(entry.hostFd).size);
       else return Errno.INVAL;
       const target = base + BigInt.asIntN(64, offset);
       if (target < 0n) return Errno.INVAL;
       if (target > BigInt(Number.MAX_SAFE_INTEGER)) return Errno.OVERFLOW;
-      entry.position = Number(target);
+      // Seeking a stdio file (or telling) leaves the kernel's offset in charge until a real move.
+      if (!tellOnly) entry.position = Number(target);
       ctx.memory.u64(out, target);
       return 0;
     },
@@ -282,7 +293,7 @@ export const fdFunctions = [
     const entry = ctx.fds.get(fd);
     requireSeekable(entry);
     ctx.fds.withRights(fd, Rights.FD_TELL);
-    ctx.memory.u64(out, BigInt(entry.position ?? 0));
+    ctx.memory.u64(out, BigInt(positionOf(entry)));
     return 0;
   }),
   declare(

@@ -91,6 +91,12 @@ for (const engine of engines()) {
       assert.equal(result.exitCode, Math.ceil(Buffer.byteLength(text) / 4096) % 100);
     });
 
+    it('seeks stdin and stdout when they are regular files, from the kernel offset (wasi_stdio_seek.c)', () => {
+      const result = runFixture(engine, 'wasi_stdio_seek', { stdin: '0123456789' });
+      assert.equal(result.stdout, 'aabcd\n18 checks, 0 failed\n');
+      assert.equal(result.exitCode, 0);
+    });
+
     it('sees memory.grow: the buffer is re-read on every call', () => {
       // malloc of 8 MiB grows memory, then the program writes from the new pages
       const result = runFixture(engine, 'wasi_grow');
