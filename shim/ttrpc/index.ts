@@ -9,3 +9,4 @@ export type { CallContext, Handler, HandlerSource, RegisteredMethod } from './re
 export { RpcError, StatusCode, statusCodeName, statusOf } from './status';
 export { socketPathOf, socketAnswers } from './socket';
 export { MAX_PAYLOAD } from './framing';
+export { callMethod } from './typed';

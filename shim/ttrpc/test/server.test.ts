@@ -4,11 +4,13 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
+import { StateRequest, StateResponse, Status, TaskService } from '../../../proto';
 import { TtrpcClient } from '../client';
 import { encodeHeader, MAX_PAYLOAD } from '../framing';
 import { CallContext } from '../registry';
 import { TtrpcServer } from '../server';
 import { RpcError, StatusCode } from '../status';
+import { callMethod } from '../typed';
 import { RawPeer, sleep, tempSocketDir } from './helpers';
 
 const SVC = 'test.v1.Echo';
@@ -68,6 +70,21 @@ describe('ttrpc server', () => {
     const client = await TtrpcClient.connect(socketPath);
     assert.equal(str(await client.call(SVC, 'Echo', text('hello'))), 'hello');
     assert.equal(str(await client.call(SVC, 'Echo', new Uint8Array(0))), '');
+    await client.close();
+  });
+
+  it('serves typed calls made with callMethod and the generated method table', async () => {
+    server.register('containerd.task.v2.Task', 'State', async (request) => {
+      const req = StateRequest.decode(request);
+      return StateResponse.encode({ id: req.id, pid: 12, status: Status.STOPPED, exitStatus: 3 });
+    });
+    const client = await TtrpcClient.connect(socketPath);
+    const state = await callMethod(client, 'containerd.task.v2.Task', TaskService.methods.State, {
+      id: 'typed',
+    });
+    assert.equal(state.id, 'typed');
+    assert.equal(state.status, Status.STOPPED);
+    assert.equal(state.exitStatus, 3);
     await client.close();
   });
 
