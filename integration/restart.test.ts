@@ -50,4 +50,35 @@ describe('tswasm across a containerd restart', function () {
       );
     },
   );
+
+  itWith(
+    ['detach', 'restart'],
+    'after a restart, output still flows and Wait sees the exit status',
+    async () => {
+      await containerd.ctrOk([
+        'run',
+        '-d',
+        '--runtime',
+        tswasmRuntime,
+        wasmImage('busy'),
+        'ticker',
+      ]);
+      await containerd.restart();
+      // attach reopens the task's FIFOs and blocks in Wait until the task exits
+      const attached = containerd.ctrBackground(['task', 'attach', 'ticker']);
+      try {
+        await attached.waitForOutput(/tick \d+\n/, 10_000);
+        await containerd.ctrOk(['task', 'kill', '-s', 'SIGKILL', 'ticker']);
+        const result = await attached.wait(10_000);
+        assert.equal(result.code, 137, `${result.stderr}\n${containerd.logTail()}`);
+      } finally {
+        attached.kill();
+      }
+      await containerd.ctr(['task', 'delete', 'ticker']);
+      await containerd.ctrOk(['container', 'rm', 'ticker']);
+      await until('the shim daemon to exit', () =>
+        containerd.shimProcesses().length === 0 ? true : undefined,
+      );
+    },
+  );
 });
