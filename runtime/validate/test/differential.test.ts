@@ -72,10 +72,7 @@ const postTwoPointZero: [feature: string, reason: RegExp][] = [
     /^illegal opcode 0x(6|7|8|9|18|19)\b/,
   ],
   ['exception handling: the tag section', /^malformed section id/],
-  [
-    'threads: shared memory limits',
-    /^integer too large \(memory section|^malformed limits flags \(memory/,
-  ],
+  ['threads: shared memory limits', /^integer too large \(memory section/],
   ['threads: atomics', /^illegal opcode 0xfe\b/],
 ];
 
