@@ -51,11 +51,88 @@ interface Frame {
   /** For an `if` with parameters: variables holding the parameters for the `else` arm. */
   saved: string[];
   hasElse: boolean;
+  /** Offset of the frame's `end` (and of its `else`, for an if that has one). */
+  endPos: number;
+  elsePos: number;
+}
+
+/**
+ * One JS function being emitted: the Wasm function itself or a chunk outlined from it (see
+ * "Splitting" below). Chunks take the Wasm locals they use as parameters, hand written locals
+ * back through XL and report how they ended: 0 fell through, -1 returned (values in X), k > 0
+ * branched to frame k - 1 of the enclosing code.
+ */
+interface Emitter {
+  name: string;
+  lines: string[];
+  offsets: number[];
+  declared: Set<string>;
+  /** Wasm locals read or written (chunks only need these). */
+  used: Set<number>;
+  written: Set<number>;
+  /** Exit codes this chunk may return (see above). */
+  exits: Set<number>;
+  /** Frames below this index belong to enclosing JS functions. */
+  frameBase: number;
+  /** Wasm byte range this function started at, and bytes of it outlined into chunks. */
+  startPos: number;
+  outlined: number;
+  isChunk: boolean;
+  /** For chunks: parameter list and the statements handing written locals back. */
+  params?: string[];
+  writeBack?: string;
+}
+
+/** Thrown while generating a chunk that cannot be outlined (a branch out carrying values). */
+class NotOutlinable extends Error {}
+
+/**
+ * Splitting: V8 never optimises a function whose bytecode exceeds 60 KiB, and generated code
+ * takes about 5.5 bytes of bytecode per Wasm byte. A body larger than SPLIT_BYTES Wasm bytes is
+ * emitted as a main function plus chunks: once a JS function has taken SPLIT_BYTES, each
+ * stack-neutral region that follows (the rest of a block body, or a whole block) of at most
+ * SPLIT_BYTES is outlined into its own function.
+ */
+let SPLIT_BYTES = 7000;
+let MIN_CHUNK_BYTES = 48;
+/** Length of the XL array in runtime/exec/helpers.ts. */
+const XL_SIZE = 4096;
+
+/** Changes the split threshold (tests use tiny values to exercise splitting on small code). */
+export function setSplitThreshold(bytes: number, minChunk = Math.min(48, bytes >> 1)): void {
+  SPLIT_BYTES = bytes;
+  MIN_CHUNK_BYTES = minChunk;
 }
 
 const width = (t: ValType): number => (t === ValType.i64 ? 2 : t === ValType.v128 ? 4 : 1);
 const suffixes = ['s', 'h', 'x', 'y'];
 const localSuffixes = ['l', 'lh', 'lx', 'ly'];
+
+/** Placeholder for a chunk's write-back of locals, known only once the chunk is complete. */
+const WRITE_BACK = '\u0001WB\u0001';
+
+/** For each block/loop/if start offset: the offsets of its `end` and (if) `else` opcodes. */
+function scanBlockEnds(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): Map<number, [number, number]> {
+  const r = new BinaryReader(bytes, start, end);
+  const ends = new Map<number, [number, number]>();
+  const open: [number, number][] = [];
+  while (r.pos < end) {
+    const at = r.pos;
+    const key = readOpcode(r);
+    skipImmediates(r, opcodeInfo(r, key, at));
+    if (key === 0x02 || key === 0x03 || key === 0x04) open.push([at, -1]);
+    else if (key === 0x05 && open.length > 0) open[open.length - 1][1] = at;
+    else if (key === 0x0b && open.length > 0) {
+      const [s, e] = open.pop()!;
+      ends.set(s, [at, e]);
+    }
+  }
+  return ends;
+}
 
 export function jsName(moduleId: number, index: number, name: string | undefined): string {
   const clean = (name ?? '').replace(/[^A-Za-z0-9_$]/g, '_').slice(0, 60);
@@ -82,14 +159,31 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
   const name = jsName(info.moduleId, funcIndex, info.funcNames[funcIndex]);
   const r = new BinaryReader(m.bytes, body.start, body.end);
 
-  const lines: string[] = [];
-  const offsets: number[] = [];
   let at = body.start;
+  const newEmitter = (
+    fname: string,
+    frameBase: number,
+    startPos: number,
+    isChunk: boolean,
+  ): Emitter => ({
+    name: fname,
+    lines: [],
+    offsets: [],
+    declared: new Set(),
+    used: new Set(),
+    written: new Set(),
+    exits: new Set(),
+    frameBase,
+    startPos,
+    outlined: 0,
+    isChunk,
+  });
+  let E = newEmitter(name, 0, body.start, false);
+  const chunks: Emitter[] = [];
   const emit = (s: string): void => {
-    lines.push(s);
-    offsets.push(at);
+    E.lines.push(s);
+    E.offsets.push(at);
   };
-  const declared = new Set<string>();
   const usedGlobals = new Set<number>();
   const usedTables = new Set<number>();
 
@@ -118,7 +212,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
     const out: string[] = [];
     for (let i = 0; i < n; i++) {
       const v = `${suffixes[i]}${k}`;
-      declared.add(v);
+      E.declared.add(v);
       out.push(v);
     }
     return out;
@@ -159,17 +253,29 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
   };
   const returnCode = (): string => {
     const results = type.results;
-    if (results.length === 0) return 'return;';
     const from = stack.length - results.length;
     const flat: string[] = [];
     for (let i = 0; i < results.length; i++) flat.push(...slot(from + i, results[i]));
+    if (E.isChunk) {
+      // All values through X; the enclosing function returns them.
+      E.exits.add(-1);
+      return `${flat.map((v, i) => `X[${i}]=${v};`).join('')}t1=-1;break Lx;`;
+    }
+    if (results.length === 0) return 'return;';
     let s = '';
     for (let i = 1; i < flat.length; i++) s += `X[${i - 1}]=${flat[i]};`;
     return `${s}return ${flat[0]};`;
   };
   const branchCode = (depth: number): string => {
-    const f = frames[frames.length - 1 - depth];
+    const index = frames.length - 1 - depth;
+    const f = frames[index];
     if (f.kind === Kind.Func) return returnCode();
+    if (index < E.frameBase) {
+      const arity = f.kind === Kind.Loop ? f.params.length : f.results.length;
+      if (arity !== 0) throw new NotOutlinable();
+      E.exits.add(index + 1);
+      return `t1=${index + 1};break Lx;`;
+    }
     if (f.kind === Kind.Loop) return `${moveTo(f.base, f.params)}continue ${f.label};`;
     return `${moveTo(f.base, f.results)}break ${f.label};`;
   };
@@ -182,8 +288,12 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
     results: type.results,
     saved: [],
     hasElse: false,
+    endPos: body.end - 1,
+    elsePos: -1,
   });
   emit('if(IF[0]!==0)poll(IF);');
+  const splitting = body.end - body.start > SPLIT_BYTES;
+  const blockEnds = splitting ? scanBlockEnds(r.bytes, body.start, body.end) : undefined;
 
   /** After an unconditional branch: skip to the matching else/end of the current frame. */
   let skipping = false;
@@ -222,263 +332,382 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
     }
   };
 
-  while (r.pos < r.end) {
-    at = r.pos;
-    const key = readOpcode(r);
-    const op = opcodeInfo(r, key, at);
-    if (skipping) {
-      if (key === 0x02 || key === 0x03 || key === 0x04) {
-        deadDepth++;
-        skipImmediates(r, op);
-        continue;
-      }
-      if (key === 0x0b && deadDepth > 0) {
-        deadDepth--;
-        continue;
-      }
-      if (key === 0x05 && deadDepth > 0) continue;
-      if (key !== 0x0b && key !== 0x05) {
-        skipImmediates(r, op);
-        continue;
-      }
-      // The current frame's else/end: code after it is reachable again.
+  /** Outlines Wasm bytes [r.pos, stop) into a chunk and emits its call; false if impossible. */
+  const outline = (stop: number): boolean => {
+    const saved = { pos: r.pos, labels: labelCount, stackLength: stack.length, parent: E };
+    const chunk = newEmitter(`${name}$c${chunks.length + 1}`, frames.length, r.pos, true);
+    E = chunk;
+    try {
+      // Every exit leaves through the block Lx, so locals are handed back in one place.
+      emit('t1=0;Lx:{');
+      run(stop);
+      emit(`}${WRITE_BACK}return t1;`);
+      // Written locals are handed back through XL (a fixed-size Float64Array).
+      if (chunk.written.size * 2 > XL_SIZE) throw new NotOutlinable();
+    } catch (e) {
+      if (!(e instanceof NotOutlinable)) throw e;
+      E = saved.parent;
+      r.pos = saved.pos;
+      labelCount = saved.labels;
+      stack.length = saved.stackLength;
+      frames.length = chunk.frameBase;
+      skipping = false;
+      deadDepth = 0;
+      return false;
     }
-    switch (key) {
-      case 0x00: // unreachable
-        emit('trap("unreachable");');
-        skipping = true;
-        break;
-      case 0x01: // nop
-        break;
-      case 0x02: // block
-      case 0x03: // loop
-      case 0x04: {
-        // if
-        const bt = blockType(r.s33());
-        const label = `L${++labelCount}`;
-        let cond = '';
-        if (key === 0x04) cond = pop()[0];
-        const base = stack.length - bt.params.length;
-        const frame: Frame = {
-          kind: key === 0x02 ? Kind.Block : key === 0x03 ? Kind.Loop : Kind.If,
-          label,
-          base,
-          params: bt.params,
-          results: bt.results,
-          saved: [],
-          hasElse: false,
-        };
-        frames.push(frame);
-        if (key === 0x02) emit(`${label}:{`);
-        else if (key === 0x03) emit(`${label}:for(;;){if(IF[0]!==0)poll(IF);`);
-        else {
-          let save = '';
-          for (let i = 0; i < bt.params.length; i++) {
-            const vars = slot(base + i, bt.params[i]);
-            for (const v of vars) {
-              const s = `e${label}_${v}`;
-              declared.add(s);
-              frame.saved.push(s);
-              save += `${s}=${v};`;
+    E = saved.parent;
+    chunks.push(chunk);
+    skipping = false;
+    deadDepth = 0;
+    stack.length = saved.stackLength;
+    E.outlined += stop - saved.pos;
+    const locals = [...chunk.used].sort((a, b) => a - b);
+    for (const i of chunk.used) E.used.add(i);
+    for (const i of chunk.written) E.written.add(i);
+    chunk.params = locals.flatMap(localVars);
+    // Numbers go back through a Float64Array (no boxing), references through an array.
+    const written = [...chunk.written].sort((a, b) => a - b);
+    const cells: [string, string][] = [];
+    let nums = 0;
+    let refs = 0;
+    for (const i of written) {
+      const isRef = localTypes[i] === ValType.funcref || localTypes[i] === ValType.externref;
+      for (const v of localVars(i)) cells.push([v, isRef ? `XR[${refs++}]` : `XL[${nums++}]`]);
+    }
+    chunk.writeBack = cells.map(([v, c]) => `${c}=${v};`).join('');
+    let s = `t0=${chunk.name}(${chunk.params.join(',')});${cells.map(([v, c]) => `${v}=${c};`).join('')}${refresh}`;
+    for (const code of chunk.exits) {
+      if (code === -1) {
+        if (E.isChunk) {
+          E.exits.add(-1);
+          s += `if(t0===-1){t1=-1;break Lx;}`;
+        } else {
+          let n = 0;
+          for (const t of type.results) n += width(t);
+          let ret = n === 0 ? 'return;' : 't1=X[0];';
+          for (let i = 1; i < n; i++) ret += `X[${i - 1}]=X[${i}];`;
+          if (n > 0) ret += 'return t1;';
+          s += `if(t0===-1){${ret}}`;
+        }
+      } else if (code - 1 >= E.frameBase) {
+        const f = frames[code - 1];
+        s += `if(t0===${code}){${f.kind === Kind.Loop ? 'continue' : 'break'} ${f.label};}`;
+      } else {
+        E.exits.add(code);
+        s += `if(t0===${code}){t1=${code};break Lx;}`;
+      }
+    }
+    emit(s);
+    return true;
+  };
+
+  /** Whether to outline at this point (splitting mode, stack-neutral point, budget spent). */
+  const tryOutline = (): boolean => {
+    const f = frames[frames.length - 1];
+    if (stack.length !== f.base || f.params.length !== 0) return false;
+    const cost = r.pos - E.startPos - E.outlined;
+    // The rest of the current block body, when the frame leaves nothing on the stack.
+    const stop = f.kind === Kind.If && !f.hasElse && f.elsePos >= 0 ? f.elsePos : f.endPos;
+    const tail = stop - r.pos;
+    if (
+      f.results.length === 0 &&
+      stop > 0 &&
+      tail >= MIN_CHUNK_BYTES &&
+      tail <= SPLIT_BYTES &&
+      cost + tail > SPLIT_BYTES
+    ) {
+      if (r.pos !== E.startPos || f !== frames[E.frameBase - 1]) return outline(stop);
+    }
+    // A whole block or loop with an empty block type.
+    const op = r.bytes[r.pos];
+    if ((op === 0x02 || op === 0x03) && r.bytes[r.pos + 1] === 0x40) {
+      const end = blockEnds!.get(r.pos)?.[0];
+      if (end === undefined) return false;
+      const size = end + 1 - r.pos;
+      if (
+        size >= MIN_CHUNK_BYTES &&
+        size <= SPLIT_BYTES &&
+        cost + size > SPLIT_BYTES &&
+        !(E.isChunk && r.pos === E.startPos)
+      ) {
+        return outline(end + 1);
+      }
+    }
+    return false;
+  };
+
+  const run = (stop: number): void => {
+    while (r.pos < stop) {
+      if (splitting && !skipping && tryOutline()) continue;
+      at = r.pos;
+      const key = readOpcode(r);
+      const op = opcodeInfo(r, key, at);
+      if (skipping) {
+        if (key === 0x02 || key === 0x03 || key === 0x04) {
+          deadDepth++;
+          skipImmediates(r, op);
+          continue;
+        }
+        if (key === 0x0b && deadDepth > 0) {
+          deadDepth--;
+          continue;
+        }
+        if (key === 0x05 && deadDepth > 0) continue;
+        if (key !== 0x0b && key !== 0x05) {
+          skipImmediates(r, op);
+          continue;
+        }
+        // The current frame's else/end: code after it is reachable again.
+      }
+      switch (key) {
+        case 0x00: // unreachable
+          emit('trap("unreachable");');
+          skipping = true;
+          break;
+        case 0x01: // nop
+          break;
+        case 0x02: // block
+        case 0x03: // loop
+        case 0x04: {
+          // if
+          const bt = blockType(r.s33());
+          const label = `L${++labelCount}`;
+          let cond = '';
+          if (key === 0x04) cond = pop()[0];
+          const base = stack.length - bt.params.length;
+          const frame: Frame = {
+            kind: key === 0x02 ? Kind.Block : key === 0x03 ? Kind.Loop : Kind.If,
+            label,
+            base,
+            params: bt.params,
+            results: bt.results,
+            saved: [],
+            hasElse: false,
+            endPos: blockEnds?.get(at)?.[0] ?? -1,
+            elsePos: blockEnds?.get(at)?.[1] ?? -1,
+          };
+          frames.push(frame);
+          if (key === 0x02) emit(`${label}:{`);
+          else if (key === 0x03) emit(`${label}:for(;;){if(IF[0]!==0)poll(IF);`);
+          else {
+            let save = '';
+            for (let i = 0; i < bt.params.length; i++) {
+              const vars = slot(base + i, bt.params[i]);
+              for (const v of vars) {
+                const s = `e${label}_${v}`;
+                E.declared.add(s);
+                frame.saved.push(s);
+                save += `${s}=${v};`;
+              }
             }
+            emit(`${save}${label}:if(${cond}!==0){`);
           }
-          emit(`${save}${label}:if(${cond}!==0){`);
+          break;
         }
-        break;
-      }
-      case 0x05: {
-        // else
-        const f = frames[frames.length - 1];
-        skipping = false;
-        f.hasElse = true;
-        stack.length = f.base;
-        let restore = '';
-        let k = 0;
-        for (const t of f.params) for (const v of push(t)) restore += `${v}=${f.saved[k++]};`;
-        emit(`}else{${restore}`);
-        break;
-      }
-      case 0x0b: // end
-        endFrame();
-        skipping = false;
-        break;
-      case 0x0c: // br
-        emit(branchCode(r.u32()));
-        skipping = true;
-        break;
-      case 0x0d: {
-        // br_if
-        const depth = r.u32();
-        const cond = pop()[0];
-        emit(`if(${cond}!==0){${branchCode(depth)}}`);
-        break;
-      }
-      case 0x0e: {
-        // br_table
-        const n = r.u32();
-        const targets: number[] = [];
-        for (let i = 0; i < n; i++) targets.push(r.u32());
-        const dflt = r.u32();
-        const index = pop()[0];
-        const cases = new Map<number, number[]>();
-        targets.forEach((t, i) => {
-          if (t === dflt) return;
-          const list = cases.get(t);
-          if (list) list.push(i);
-          else cases.set(t, [i]);
-        });
-        let s = `switch(${index}){`;
-        for (const [t, list] of cases) {
-          s += list.map((i) => `case ${i}:`).join('') + branchCode(t);
+        case 0x05: {
+          // else
+          const f = frames[frames.length - 1];
+          skipping = false;
+          f.hasElse = true;
+          stack.length = f.base;
+          let restore = '';
+          let k = 0;
+          for (const t of f.params) for (const v of push(t)) restore += `${v}=${f.saved[k++]};`;
+          emit(`}else{${restore}`);
+          break;
         }
-        s += `default:${branchCode(dflt)}}`;
-        emit(s);
-        skipping = true;
-        break;
+        case 0x0b: // end
+          endFrame();
+          skipping = false;
+          break;
+        case 0x0c: // br
+          emit(branchCode(r.u32()));
+          skipping = true;
+          break;
+        case 0x0d: {
+          // br_if
+          const depth = r.u32();
+          const cond = pop()[0];
+          emit(`if(${cond}!==0){${branchCode(depth)}}`);
+          break;
+        }
+        case 0x0e: {
+          // br_table
+          const n = r.u32();
+          const targets: number[] = [];
+          for (let i = 0; i < n; i++) targets.push(r.u32());
+          const dflt = r.u32();
+          const index = pop()[0];
+          const cases = new Map<number, number[]>();
+          targets.forEach((t, i) => {
+            if (t === dflt) return;
+            const list = cases.get(t);
+            if (list) list.push(i);
+            else cases.set(t, [i]);
+          });
+          let s = `switch(${index}){`;
+          for (const [t, list] of cases) {
+            s += list.map((i) => `case ${i}:`).join('') + branchCode(t);
+          }
+          s += `default:${branchCode(dflt)}}`;
+          emit(s);
+          skipping = true;
+          break;
+        }
+        case 0x0f: // return
+          emit(returnCode());
+          skipping = true;
+          break;
+        case 0x10: {
+          // call
+          const f = r.u32();
+          emit(callCode(`F[${f}]`, info.funcTypes[f]));
+          break;
+        }
+        case 0x11: {
+          // call_indirect
+          const typeIndex = r.u32();
+          const table = r.u32();
+          usedTables.add(table);
+          const index = pop()[0];
+          emit(
+            callCode(`callee(T${table},${index},${info.typeIds[typeIndex]})`, m.types[typeIndex]),
+          );
+          break;
+        }
+        case 0x1a: // drop
+          pop();
+          break;
+        case 0x1b: // select
+        case 0x1c: {
+          // select t
+          if (key === 0x1c) skipImmediates(r, op);
+          const c = pop()[0];
+          const b = pop();
+          const a = top();
+          emit(`if(${c}===0){${assign(a, b)}}`);
+          break;
+        }
+        case 0x20: {
+          // local.get
+          const i = r.u32();
+          E.used.add(i);
+          emit(assign(push(localTypes[i]), localVars(i)));
+          break;
+        }
+        case 0x21: {
+          // local.set
+          const i = r.u32();
+          E.used.add(i);
+          E.written.add(i);
+          emit(assign(localVars(i), pop()));
+          break;
+        }
+        case 0x22: {
+          // local.tee
+          const i = r.u32();
+          E.used.add(i);
+          E.written.add(i);
+          emit(assign(localVars(i), top()));
+          break;
+        }
+        case 0x23: {
+          // global.get
+          const g = r.u32();
+          usedGlobals.add(g);
+          const t = info.globalTypes[g].valType;
+          const fields = ['v', 'h', 'x', 'y'];
+          const vars = push(t);
+          emit(vars.map((v, i) => `${v}=g${g}.${fields[i]};`).join(''));
+          break;
+        }
+        case 0x24: {
+          // global.set
+          const g = r.u32();
+          usedGlobals.add(g);
+          const fields = ['v', 'h', 'x', 'y'];
+          const vars = pop();
+          emit(vars.map((v, i) => `g${g}.${fields[i]}=${v};`).join(''));
+          break;
+        }
+        case 0x25: {
+          // table.get
+          const t = r.u32();
+          usedTables.add(t);
+          const i = pop()[0];
+          const v = push(info.tableTypes[t].elemType)[0];
+          emit(`${v}=tableGet(T${t},${i});`);
+          break;
+        }
+        case 0x26: {
+          // table.set
+          const t = r.u32();
+          usedTables.add(t);
+          const v = pop()[0];
+          const i = pop()[0];
+          emit(`tableSet(T${t},${i},${v});`);
+          break;
+        }
+        case 0x3f: // memory.size
+          r.u8();
+          emit(`${push(ValType.i32)[0]}=MS.pages;`);
+          break;
+        case 0x40: {
+          // memory.grow
+          r.u8();
+          const v = top()[0];
+          emit(`${v}=MS.grow(${v});M=MS.dv;`);
+          break;
+        }
+        case 0x41: // i32.const
+          emit(`${push(ValType.i32)[0]}=${r.s32()};`);
+          break;
+        case 0x42: {
+          // i64.const
+          const v = r.s64();
+          const [lo, hi] = push(ValType.i64);
+          emit(
+            `${lo}=${Number(BigInt.asIntN(32, v))};${hi}=${Number(BigInt.asIntN(32, v >> 32n))};`,
+          );
+          break;
+        }
+        case 0x43: {
+          // f32.const
+          const bits = r.f32Bits() | 0;
+          f32bits[0] = bits;
+          const x = f32buf[0];
+          const v = push(ValType.f32)[0];
+          emit(x !== x ? `${v}=f32frombits(${bits});` : `${v}=${fmtNum(x)};`);
+          break;
+        }
+        case 0x44: {
+          // f64.const
+          const [lo, hi] = r.f64Bits();
+          f64bits[0] = lo;
+          f64bits[1] = hi;
+          const x = f64buf[0];
+          const v = push(ValType.f64)[0];
+          emit(x !== x ? `${v}=f64frombits(${lo | 0},${hi | 0});` : `${v}=${fmtNum(x)};`);
+          break;
+        }
+        case 0xd0: // ref.null
+          emit(`${push(r.u8() as ValType)[0]}=null;`);
+          break;
+        case 0xd1: {
+          // ref.is_null
+          const v = pop()[0];
+          emit(`${push(ValType.i32)[0]}=(${v}===null)|0;`);
+          break;
+        }
+        case 0xd2: // ref.func
+          emit(`${push(ValType.funcref)[0]}=RF[${r.u32()}];`);
+          break;
+        default:
+          emitOther(key);
       }
-      case 0x0f: // return
-        emit(returnCode());
-        skipping = true;
-        break;
-      case 0x10: {
-        // call
-        const f = r.u32();
-        emit(callCode(`F[${f}]`, info.funcTypes[f]));
-        break;
-      }
-      case 0x11: {
-        // call_indirect
-        const typeIndex = r.u32();
-        const table = r.u32();
-        usedTables.add(table);
-        const index = pop()[0];
-        emit(callCode(`callee(T${table},${index},${info.typeIds[typeIndex]})`, m.types[typeIndex]));
-        break;
-      }
-      case 0x1a: // drop
-        pop();
-        break;
-      case 0x1b: // select
-      case 0x1c: {
-        // select t
-        if (key === 0x1c) skipImmediates(r, op);
-        const c = pop()[0];
-        const b = pop();
-        const a = top();
-        emit(`if(${c}===0){${assign(a, b)}}`);
-        break;
-      }
-      case 0x20: {
-        // local.get
-        const i = r.u32();
-        emit(assign(push(localTypes[i]), localVars(i)));
-        break;
-      }
-      case 0x21: {
-        // local.set
-        const i = r.u32();
-        emit(assign(localVars(i), pop()));
-        break;
-      }
-      case 0x22: {
-        // local.tee
-        const i = r.u32();
-        emit(assign(localVars(i), top()));
-        break;
-      }
-      case 0x23: {
-        // global.get
-        const g = r.u32();
-        usedGlobals.add(g);
-        const t = info.globalTypes[g].valType;
-        const fields = ['v', 'h', 'x', 'y'];
-        const vars = push(t);
-        emit(vars.map((v, i) => `${v}=g${g}.${fields[i]};`).join(''));
-        break;
-      }
-      case 0x24: {
-        // global.set
-        const g = r.u32();
-        usedGlobals.add(g);
-        const fields = ['v', 'h', 'x', 'y'];
-        const vars = pop();
-        emit(vars.map((v, i) => `g${g}.${fields[i]}=${v};`).join(''));
-        break;
-      }
-      case 0x25: {
-        // table.get
-        const t = r.u32();
-        usedTables.add(t);
-        const i = pop()[0];
-        const v = push(info.tableTypes[t].elemType)[0];
-        emit(`${v}=tableGet(T${t},${i});`);
-        break;
-      }
-      case 0x26: {
-        // table.set
-        const t = r.u32();
-        usedTables.add(t);
-        const v = pop()[0];
-        const i = pop()[0];
-        emit(`tableSet(T${t},${i},${v});`);
-        break;
-      }
-      case 0x3f: // memory.size
-        r.u8();
-        emit(`${push(ValType.i32)[0]}=MS.pages;`);
-        break;
-      case 0x40: {
-        // memory.grow
-        r.u8();
-        const v = top()[0];
-        emit(`${v}=MS.grow(${v});M=MS.dv;`);
-        break;
-      }
-      case 0x41: // i32.const
-        emit(`${push(ValType.i32)[0]}=${r.s32()};`);
-        break;
-      case 0x42: {
-        // i64.const
-        const v = r.s64();
-        const [lo, hi] = push(ValType.i64);
-        emit(`${lo}=${Number(BigInt.asIntN(32, v))};${hi}=${Number(BigInt.asIntN(32, v >> 32n))};`);
-        break;
-      }
-      case 0x43: {
-        // f32.const
-        const bits = r.f32Bits() | 0;
-        f32bits[0] = bits;
-        const x = f32buf[0];
-        const v = push(ValType.f32)[0];
-        emit(x !== x ? `${v}=f32frombits(${bits});` : `${v}=${fmtNum(x)};`);
-        break;
-      }
-      case 0x44: {
-        // f64.const
-        const [lo, hi] = r.f64Bits();
-        f64bits[0] = lo;
-        f64bits[1] = hi;
-        const x = f64buf[0];
-        const v = push(ValType.f64)[0];
-        emit(x !== x ? `${v}=f64frombits(${lo | 0},${hi | 0});` : `${v}=${fmtNum(x)};`);
-        break;
-      }
-      case 0xd0: // ref.null
-        emit(`${push(r.u8() as ValType)[0]}=null;`);
-        break;
-      case 0xd1: {
-        // ref.is_null
-        const v = pop()[0];
-        emit(`${push(ValType.i32)[0]}=(${v}===null)|0;`);
-        break;
-      }
-      case 0xd2: // ref.func
-        emit(`${push(ValType.funcref)[0]}=RF[${r.u32()}];`);
-        break;
-      default:
-        emitOther(key);
     }
-  }
+  };
+  run(body.end);
 
   function emitOther(key: number): void {
     const op = opcodeInfo(r, key, at);
@@ -624,18 +853,28 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
   ];
   for (const g of usedGlobals) pre.push(`const g${g}=I.g[${g}];`);
   for (const t of usedTables) pre.push(`const T${t}=I.t[${t}];`);
-  pre.push(`return function ${name}(${params.join(',')}){`);
-  const head: string[] = ['const IF=INT.flag;'];
-  if (info.hasMemory) head.push('let M=MS.dv;');
-  const vars = [...declared].map((v) => `${v}=0`).concat(localDecls);
-  if (vars.length > 0) head.push(`let ${vars.join(',')};`);
-  head.push('let t0=0;');
-  const all = [...pre, ...head, ...lines, '}'];
-  const lineOffsets = [
-    ...new Array(pre.length + head.length).fill(body.start),
-    ...offsets,
-    body.end - 1,
-  ];
+  const all: string[] = [...pre];
+  const lineOffsets: number[] = new Array(pre.length).fill(body.start);
+  const addFunction = (e: Emitter, header: string, vars: string[]): void => {
+    const head: string[] = [header, 'const IF=INT.flag;'];
+    if (info.hasMemory) head.push('let M=MS.dv;');
+    const decls = [...e.declared].map((v) => `${v}=0`).concat(vars);
+    if (decls.length > 0) head.push(`let ${decls.join(',')};`);
+    head.push('let t0=0,t1=0;');
+    all.push(...head, ...e.lines.map((l) => l.split(WRITE_BACK).join(e.writeBack ?? '')), '}');
+    lineOffsets.push(...new Array(head.length).fill(e.startPos), ...e.offsets, e.startPos);
+  };
+  for (const c of chunks) {
+    const own = new Set(c.params);
+    // Locals a chunk writes without receiving them still need declarations.
+    const missing = [...c.used].flatMap(localVars).filter((v) => !own.has(v));
+    addFunction(
+      c,
+      `function ${c.name}(${c.params!.join(',')}){`,
+      missing.map((v) => `${v}=0`),
+    );
+  }
+  addFunction(E, `return function ${name}(${params.join(',')}){`, localDecls);
   return { name, source: all.join('\n'), lineOffsets };
 }
 
@@ -690,6 +929,8 @@ export const HELPER_NAMES = [
   'memoryFill',
   'poll',
   'EMPTY8',
+  'XL',
+  'XR',
   'EMPTYA',
   'V',
   'simd',

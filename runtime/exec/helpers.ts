@@ -10,6 +10,9 @@ import { wasmBacktrace } from './module-record';
 export const H = new Int32Array(2);
 /** Extra results of a multi-value (or i64) function return, after the first value. */
 export const X: unknown[] = new Array(64).fill(0);
+/** Locals written by an outlined chunk of a split function, handed back to its caller. */
+export const XL = new Float64Array(4096);
+export const XR: unknown[] = new Array(64).fill(null);
 
 /** Throws a RuntimeError whose message is the spec's wording followed by a Wasm backtrace. */
 export function trap(message: string): never {
