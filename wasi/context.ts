@@ -1,9 +1,10 @@
 // The state one WASI instance's functions share: guest memory, the fd table, arguments,
 // environment, and the socket bridge when sockets were handed in.
 import * as fs from 'fs';
-import { FdEntry, FdTable, filetypeOf, rightsFor } from './fd-table';
+import * as tty from 'tty';
+import { FdEntry, FdTable, rightsFor } from './fd-table';
 import { GuestMemory, encodeUtf8 } from './memory';
-import { Filetype } from './spec';
+import { Filetype, Rights } from './spec';
 import { ListenSpec, SocketBridge } from './socket-bridge';
 
 export interface WasiContextOptions {
@@ -28,9 +29,9 @@ export class WasiContext {
   constructor(options: WasiContextOptions) {
     this.args = options.args.map((arg) => encodeUtf8(arg + '\0'));
     this.env = Object.entries(options.env).map(([k, v]) => encodeUtf8(`${k}=${v}\0`));
-    this.fds.set(0, stdioEntry(options.stdin));
-    this.fds.set(1, stdioEntry(options.stdout));
-    this.fds.set(2, stdioEntry(options.stderr));
+    this.fds.set(0, stdioEntry(0, options.stdin));
+    this.fds.set(1, stdioEntry(1, options.stdout));
+    this.fds.set(2, stdioEntry(2, options.stderr));
     // Listening sockets come right after stdio, as wasmtime's --tcplisten does.
     if (options.sockets.length > 0) this.sockets = new SocketBridge(options.sockets);
     for (const [index, spec] of options.sockets.entries()) {
@@ -67,25 +68,25 @@ export class WasiContext {
   }
 }
 
-/** An entry for a host fd the embedder hands in (stdio, sockets): never closed by us. */
-function stdioEntry(hostFd: number): FdEntry {
-  let filetype: number = Filetype.UNKNOWN;
-  try {
-    filetype = filetypeOf(fs.fstatSync(hostFd));
-  } catch {
-    // a closed stdio fd: keep the slot, operations on it fail with EBADF from the host
-  }
-  // A regular file as stdio is seekable, as in wasmtime; its position stays the kernel's.
-  const [base, inheriting] = rightsFor(filetype);
+/**
+ * The entry of stdin (0), stdout (1) or stderr (2), shaped as wasmtime shapes them: a stream
+ * that only reads (stdin) or only writes, never seekable, of type character device when it is
+ * a terminal and unknown otherwise (even when the host fd is a regular file or a FIFO).
+ */
+function stdioEntry(which: 0 | 1 | 2, hostFd: number): FdEntry {
+  const reads = which === 0;
+  const filetype = tty.isatty(hostFd) ? Filetype.CHARACTER_DEVICE : Filetype.UNKNOWN;
+  const rights = (reads ? Rights.FD_READ : Rights.FD_WRITE) | Rights.POLL_FD_READWRITE;
   return {
     hostFd,
     filetype,
-    rightsBase: base,
-    rightsInheriting: inheriting,
+    rightsBase: rights,
+    rightsInheriting: 0n,
     fdflags: 0,
     position: null,
     ownsHostFd: false,
-    readable: true,
-    writable: true,
+    readable: reads,
+    writable: !reads,
+    stdio: which,
   };
 }

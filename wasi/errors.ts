@@ -1,6 +1,7 @@
 // How WASI host functions fail: a WasiError carries the errno to return; host (Node) errors
 // are mapped to errno by their code; ProcExit is the private signal that unwinds the guest on
-// proc_exit and is caught by WASI.start.
+// proc_exit and is caught by WASI.start; a GuestTrap (e.g. a pointer out of bounds of memory)
+// traps the guest, as wasmtime does (the witx rules say such calls "shall trap").
 import { Errno, hostErrno, errnoName } from './spec';
 
 /** Thrown inside an implementation to return `errno` to the guest. */
@@ -17,6 +18,11 @@ export class ProcExit extends Error {
   }
 }
 
+/** Thrown to trap the guest: the engine unwinds it like any trap. */
+export class GuestTrap extends Error {
+  override readonly name = 'RuntimeError';
+}
+
 /** Shorthand: `throw fail(Errno.BADF)`. */
 export function fail(errno: number): WasiError {
   return new WasiError(errno);
@@ -28,11 +34,11 @@ export function fail(errno: number): WasiError {
  */
 export function errnoOf(error: unknown): number | undefined {
   if (error instanceof WasiError) return error.errno;
-  if (error instanceof ProcExit) return undefined;
-  if (error instanceof RangeError) return Errno.FAULT; // guest pointer out of bounds of memory
+  if (error instanceof ProcExit || error instanceof GuestTrap) return undefined;
+  if (error instanceof RangeError) return undefined; // a DataView access out of bounds: trap
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string') {
-    if (code === 'ERR_OUT_OF_RANGE') return Errno.FAULT;
+    if (code === 'ERR_OUT_OF_RANGE') return Errno.INVAL; // an offset Node cannot take
     if (code === 'ERR_ENCODING_INVALID_ENCODED_DATA') return Errno.ILSEQ; // path not UTF-8
     return hostErrno[code] ?? Errno.IO;
   }

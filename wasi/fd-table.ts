@@ -43,6 +43,8 @@ export interface FdEntry {
   eof?: boolean;
   /** Non-blocking second open of a stream, used by poll_oneoff to probe readiness. */
   probeFd?: number;
+  /** Which stdio stream this is (0 stdin, 1 stdout, 2 stderr), for stdio entries. */
+  stdio?: 0 | 1 | 2;
   /** Socket state for sockets bridged through the socket helper. */
   socket?: { id: number; listening: boolean };
   /** Extra release work when the guest closes it (sockets owned by the socket helper). */

@@ -72,11 +72,14 @@ export function writeAll(entry: FdEntry, data: Uint8Array, position: number | nu
  * Returns the bytes available (0 with eof=true at end of stream), or -1 when not ready.
  */
 export function probeReadable(entry: FdEntry): number {
-  if (entry.filetype === Filetype.REGULAR_FILE || entry.filetype === Filetype.DIRECTORY) {
-    if (entry.filetype === Filetype.DIRECTORY) return 0;
+  if (entry.filetype === Filetype.DIRECTORY) return 0;
+  if (entry.filetype === Filetype.REGULAR_FILE) {
     const size = fs.fstatSync(entry.hostFd).size;
     return Math.max(0, size - (entry.position ?? 0));
   }
+  // stdio that is a regular file on the host: always ready, never probed (a second open would
+  // read from its start, not from where the guest is).
+  if (entry.stdio !== undefined && fs.fstatSync(entry.hostFd).isFile()) return 1;
   if (entry.readahead && entry.readahead.length > 0) return entry.readahead.length;
   if (entry.eof) return 0;
   // Sockets from the socket helper are already non-blocking: probe them directly.

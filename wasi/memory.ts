@@ -1,5 +1,6 @@
 // Reading and writing guest memory. The memory's buffer is re-read on every access because
 // memory.grow replaces it; views are cheap to make on a fixed buffer.
+import { GuestTrap } from './errors';
 import { Layout } from './spec';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -24,7 +25,9 @@ export class GuestMemory {
 
   bytes(ptr: number, len: number): Uint8Array {
     const buffer = this.buffer();
-    if (ptr + len > buffer.byteLength) throw new RangeError('guest pointer out of bounds');
+    if (ptr + len > buffer.byteLength) {
+      throw new GuestTrap(`WASI: pointer out of bounds of memory (${ptr}+${len})`);
+    }
     return new Uint8Array(buffer, ptr, len);
   }
 

@@ -1,5 +1,5 @@
 // clock_res_get and clock_time_get over Node's clocks: realtime = wall clock (ns), monotonic =
-// process.hrtime, the CPU-time clocks = process.cpuUsage (user + system; one thread per module).
+// process.hrtime. The CPU-time clocks answer EBADF, as in wasmtime (preview 2 has none).
 import { fail } from '../errors';
 import { declare } from '../declare';
 import { Clockid, Errno } from '../spec';
@@ -16,10 +16,8 @@ export function now(clock: number): bigint {
     case Clockid.MONOTONIC:
       return process.hrtime.bigint();
     case Clockid.PROCESS_CPUTIME_ID:
-    case Clockid.THREAD_CPUTIME_ID: {
-      const usage = process.cpuUsage();
-      return BigInt(usage.user + usage.system) * 1000n;
-    }
+    case Clockid.THREAD_CPUTIME_ID:
+      throw fail(Errno.BADF);
     default:
       throw fail(Errno.INVAL);
   }
@@ -28,12 +26,11 @@ export function now(clock: number): bigint {
 const resolutionNs: Record<number, bigint> = {
   [Clockid.REALTIME]: 1000n,
   [Clockid.MONOTONIC]: 1n,
-  [Clockid.PROCESS_CPUTIME_ID]: 1000n,
-  [Clockid.THREAD_CPUTIME_ID]: 1000n,
 };
 
 export const clockFunctions = [
   declare('clock_res_get', ['id', 'resolution'], (ctx, id: number, out: number) => {
+    if (id === Clockid.PROCESS_CPUTIME_ID || id === Clockid.THREAD_CPUTIME_ID) return Errno.BADF;
     const res = resolutionNs[id];
     if (res === undefined) return Errno.INVAL;
     ctx.memory.u64(out, res);

@@ -1,4 +1,6 @@
 // The fd_* functions: reading, writing, seeking, stat, flags, rights, readdir, renumber.
+// Which kind of descriptor each accepts, and the errno for the others, follow wasmtime:
+// stdio is never seekable (ESPIPE), directories cannot be read or written (EBADF), and so on.
 import * as fs from 'fs';
 import type { WasiContext } from '../context';
 import { fail } from '../errors';
@@ -10,20 +12,38 @@ import { declare } from '../declare';
 import { Advice, Errno, Fdflags, Filetype, Layout, Rights, Whence } from '../spec';
 import { timesToSet, writeFilestat } from './stat';
 
-/** Regular files are the only seekable things (pipes, ttys and sockets: ESPIPE). */
-function requireSeekable(entry: FdEntry): void {
-  if (entry.filetype === Filetype.DIRECTORY) throw fail(Errno.BADF);
-  if (entry.filetype !== Filetype.REGULAR_FILE) throw fail(Errno.SPIPE);
+/** A file opened with path_open (any type but a directory), or a socket: not stdio. */
+function isFile(entry: FdEntry): boolean {
+  return entry.stdio === undefined && entry.filetype !== Filetype.DIRECTORY;
 }
 
-/**
- * The file position of an entry. A regular file handed in as stdio uses the kernel's offset
- * (it may be shared, e.g. `>log 2>&1`), which Node cannot lseek: read it from fdinfo.
- */
-function positionOf(entry: FdEntry): number {
-  if (entry.position !== null) return entry.position;
-  const info = fs.readFileSync(`/proc/self/fdinfo/${entry.hostFd}`, 'utf8');
-  return Number(/^pos:\s*(\d+)/m.exec(info)?.[1] ?? 0);
+/** The entry of `fd` if it is a file (not stdio, not a directory), else EBADF. */
+function fileEntry(ctx: WasiContext, fd: number): FdEntry {
+  const entry = ctx.fds.get(fd);
+  if (!isFile(entry)) throw fail(Errno.BADF);
+  return entry;
+}
+
+/** The entry of `fd` if it can seek: stdio gives ESPIPE, directories EBADF; then `rights`. */
+function seekable(ctx: WasiContext, fd: number, rights: bigint): FdEntry {
+  const entry = ctx.fds.get(fd);
+  if (entry.stdio !== undefined) throw fail(Errno.SPIPE);
+  if (entry.filetype === Filetype.DIRECTORY) throw fail(Errno.BADF);
+  if (entry.filetype !== Filetype.REGULAR_FILE) throw fail(Errno.SPIPE); // FIFOs, devices, sockets
+  return ctx.fds.withRights(fd, rights);
+}
+
+/** Open mode first (EBADF, as wasmtime), then the right (ENOTCAPABLE). */
+function readableEntry(ctx: WasiContext, fd: number, rights: bigint): FdEntry {
+  const entry = ctx.fds.get(fd);
+  if (entry.filetype === Filetype.DIRECTORY || !entry.readable) throw fail(Errno.BADF);
+  return ctx.fds.withRights(fd, rights);
+}
+
+function writableEntry(ctx: WasiContext, fd: number, rights: bigint): FdEntry {
+  const entry = ctx.fds.get(fd);
+  if (entry.filetype === Filetype.DIRECTORY || !entry.writable) throw fail(Errno.BADF);
+  return ctx.fds.withRights(fd, rights);
 }
 
 function readInto(entry: FdEntry, buffers: Uint8Array[], at: number | null): number {
@@ -33,7 +53,7 @@ function readInto(entry: FdEntry, buffers: Uint8Array[], at: number | null): num
     const n = readSome(entry, buffer, at === null ? null : at + total);
     total += n;
     // Streams return what they have; a short read on anything means stop.
-    if (n < buffer.length || entry.position === null) break;
+    if (n < buffer.length || at === null) break;
   }
   return total;
 }
@@ -41,16 +61,6 @@ function readInto(entry: FdEntry, buffers: Uint8Array[], at: number | null): num
 function gather(buffers: Uint8Array[]): Uint8Array {
   if (buffers.length === 1) return buffers[0];
   return Buffer.concat(buffers);
-}
-
-function readable(entry: FdEntry): void {
-  if (entry.filetype === Filetype.DIRECTORY) throw fail(Errno.ISDIR);
-  if (!entry.readable) throw fail(Errno.BADF);
-}
-
-function writable(entry: FdEntry): void {
-  if (entry.filetype === Filetype.DIRECTORY) throw fail(Errno.ISDIR);
-  if (!entry.writable) throw fail(Errno.BADF);
 }
 
 /**
@@ -79,25 +89,17 @@ export const fdFunctions = [
     'fd_advise',
     ['fd', 'offset', 'len', 'advice'],
     (ctx, fd: number, _offset: bigint, _len: bigint, advice: number) => {
-      const entry = ctx.fds.withRights(fd, Rights.FD_ADVISE);
       if (advice > Advice.NOREUSE) return Errno.INVAL;
-      if (entry.filetype === Filetype.DIRECTORY) return Errno.BADF;
-      return 0; // advice only: nothing to do through Node
+      fileEntry(ctx, fd);
+      ctx.fds.withRights(fd, Rights.FD_ADVISE);
+      return 0; // advice only: Node has no posix_fadvise
     },
   ),
-  declare(
-    'fd_allocate',
-    ['fd', 'offset', 'len'],
-    (ctx, fd: number, offset: bigint, len: bigint) => {
-      const entry = ctx.fds.withRights(fd, Rights.FD_ALLOCATE);
-      if (entry.filetype !== Filetype.REGULAR_FILE) return Errno.BADF;
-      if (len === 0n) return Errno.INVAL;
-      const end = offset + len;
-      if (end > BigInt(fs.fstatSync(entry.hostFd).size))
-        fs.ftruncateSync(entry.hostFd, Number(end));
-      return 0;
-    },
-  ),
+  // wasmtime does not support it (preview 2 has no allocate): ENOTSUP for any file.
+  declare('fd_allocate', ['fd', 'offset', 'len'], (ctx, fd: number) => {
+    fileEntry(ctx, fd);
+    return Errno.NOTSUP;
+  }),
   declare('fd_close', ['fd'], (ctx, fd: number) => {
     const entry = ctx.fds.get(fd);
     ctx.fds.delete(fd);
@@ -105,6 +107,8 @@ export const fdFunctions = [
     return 0;
   }),
   declare('fd_datasync', ['fd'], (ctx, fd: number) => {
+    const entry = ctx.fds.get(fd);
+    if (entry.stdio !== undefined) return Errno.BADF;
     fs.fdatasyncSync(ctx.fds.withRights(fd, Rights.FD_DATASYNC).hostFd);
     return 0;
   }),
@@ -120,18 +124,25 @@ export const fdFunctions = [
     return 0;
   }),
   declare('fd_fdstat_set_flags', ['fd', 'flags'], (ctx, fd: number, flags: number) => {
-    const entry = ctx.fds.withRights(fd, Rights.FD_FDSTAT_SET_FLAGS);
-    // Only APPEND and NONBLOCK can change on an open fd (Linux fcntl ignores the sync flags).
-    if (flags & ~(Fdflags.APPEND | Fdflags.NONBLOCK)) return Errno.INVAL;
+    if (
+      flags & ~(Fdflags.APPEND | Fdflags.DSYNC | Fdflags.NONBLOCK | Fdflags.RSYNC | Fdflags.SYNC)
+    ) {
+      return Errno.INVAL;
+    }
+    const entry = fileEntry(ctx, fd);
+    // Only APPEND and NONBLOCK can change on an open fd, as in wasmtime.
+    if (flags & (Fdflags.DSYNC | Fdflags.RSYNC | Fdflags.SYNC)) return Errno.INVAL;
+    ctx.fds.withRights(fd, Rights.FD_FDSTAT_SET_FLAGS);
     entry.fdflags = flags;
     return 0;
   }),
+  // Rights can only be dropped, never gained (witx). wasmtime ignores rights altogether; we keep
+  // them, so that a guest that drops a right is held to it.
   declare(
     'fd_fdstat_set_rights',
     ['fd', 'fs_rights_base', 'fs_rights_inheriting'],
     (ctx, fd: number, base: bigint, inheriting: bigint) => {
       const entry = ctx.fds.get(fd);
-      // Rights can only be dropped, never gained.
       if ((base & ~entry.rightsBase) !== 0n || (inheriting & ~entry.rightsInheriting) !== 0n) {
         return Errno.NOTCAPABLE;
       }
@@ -141,13 +152,20 @@ export const fdFunctions = [
     },
   ),
   declare('fd_filestat_get', ['fd', 'buf'], (ctx, fd: number, out: number) => {
-    const entry = ctx.fds.withRights(fd, Rights.FD_FILESTAT_GET);
+    const entry = ctx.fds.get(fd);
+    if (entry.stdio !== undefined) {
+      // Like wasmtime: stdio has only a file type.
+      ctx.memory.bytes(out, Layout.filestat.size).fill(0);
+      ctx.memory.view().setUint8(out + Layout.filestat.filetype, entry.filetype);
+      return 0;
+    }
+    ctx.fds.withRights(fd, Rights.FD_FILESTAT_GET);
     writeFilestat(ctx, out, fs.fstatSync(entry.hostFd, { bigint: true }));
     return 0;
   }),
   declare('fd_filestat_set_size', ['fd', 'size'], (ctx, fd: number, size: bigint) => {
-    const entry = ctx.fds.withRights(fd, Rights.FD_FILESTAT_SET_SIZE);
-    if (entry.filetype !== Filetype.REGULAR_FILE) return Errno.BADF;
+    const entry = fileEntry(ctx, fd);
+    ctx.fds.withRights(fd, Rights.FD_FILESTAT_SET_SIZE);
     if (size > BigInt(Number.MAX_SAFE_INTEGER)) return Errno.FBIG;
     fs.ftruncateSync(entry.hostFd, Number(size));
     return 0;
@@ -156,10 +174,12 @@ export const fdFunctions = [
     'fd_filestat_set_times',
     ['fd', 'atim', 'mtim', 'fst_flags'],
     (ctx, fd: number, atim: bigint, mtim: bigint, flags: number) => {
-      const entry = ctx.fds.withRights(fd, Rights.FD_FILESTAT_SET_TIMES);
+      const entry = ctx.fds.get(fd);
       const [atime, mtime] = timesToSet(atim, mtim, flags, () =>
         fs.fstatSync(entry.hostFd, { bigint: true }),
       );
+      if (entry.stdio !== undefined) return Errno.BADF;
+      ctx.fds.withRights(fd, Rights.FD_FILESTAT_SET_TIMES);
       fs.futimesSync(entry.hostFd, atime, mtime);
       return 0;
     },
@@ -169,9 +189,9 @@ export const fdFunctions = [
     ['fd', 'iovs', 'iovs_len', 'offset', 'nread'],
     (ctx, fd: number, iovs: number, count: number, offset: bigint, out: number) => {
       const entry = ctx.fds.get(fd);
-      readable(entry); // opened without it: EBADF, as in wasmtime
-      ctx.fds.withRights(fd, Rights.FD_READ | Rights.FD_SEEK);
-      requireSeekable(entry);
+      if (entry.stdio === 0) return Errno.SPIPE;
+      readableEntry(ctx, fd, Rights.FD_READ);
+      seekable(ctx, fd, Rights.FD_SEEK);
       const n = readInto(entry, ctx.memory.iovecs(iovs, count), Number(offset));
       ctx.memory.u32(out, n);
       return 0;
@@ -190,7 +210,7 @@ export const fdFunctions = [
     ['fd', 'path', 'path_len'],
     (ctx, fd: number, ptr: number, len: number) => {
       const entry = ctx.fds.get(fd);
-      if (entry.preopen === undefined) return Errno.BADF;
+      if (entry.preopen === undefined) return Errno.NOTDIR; // what wasmtime answers
       const name = encodeUtf8(entry.preopen);
       if (len < name.length) return Errno.NAMETOOLONG;
       ctx.memory.bytes(ptr, name.length).set(name);
@@ -202,9 +222,9 @@ export const fdFunctions = [
     ['fd', 'iovs', 'iovs_len', 'offset', 'nwritten'],
     (ctx, fd: number, iovs: number, count: number, offset: bigint, out: number) => {
       const entry = ctx.fds.get(fd);
-      writable(entry); // opened without it: EBADF, as in wasmtime
-      ctx.fds.withRights(fd, Rights.FD_WRITE | Rights.FD_SEEK);
-      requireSeekable(entry);
+      if (entry.stdio === 1 || entry.stdio === 2) return Errno.SPIPE;
+      writableEntry(ctx, fd, Rights.FD_WRITE);
+      seekable(ctx, fd, Rights.FD_SEEK);
       const n = writeAll(entry, gather(ctx.memory.iovecs(iovs, count)), Number(offset));
       ctx.memory.u32(out, n);
       return 0;
@@ -214,9 +234,7 @@ export const fdFunctions = [
     'fd_read',
     ['fd', 'iovs', 'iovs_len', 'nread'],
     (ctx, fd: number, iovs: number, count: number, out: number) => {
-      const entry = ctx.fds.get(fd);
-      readable(entry); // opened without it: EBADF, as in wasmtime
-      ctx.fds.withRights(fd, Rights.FD_READ);
+      const entry = readableEntry(ctx, fd, Rights.FD_READ);
       const n = readInto(entry, ctx.memory.iovecs(iovs, count), entry.position);
       if (entry.position !== null) entry.position += n;
       ctx.memory.u32(out, n);
@@ -227,13 +245,14 @@ export const fdFunctions = [
     'fd_readdir',
     ['fd', 'buf', 'buf_len', 'cookie', 'bufused'],
     (ctx, fd: number, buf: number, len: number, cookie: bigint, out: number) => {
-      const entry = ctx.fds.withRights(fd, Rights.FD_READDIR);
-      if (entry.filetype !== Filetype.DIRECTORY) return Errno.NOTDIR;
+      const entry = ctx.fds.get(fd);
+      if (entry.filetype !== Filetype.DIRECTORY) return isFile(entry) ? Errno.NOTDIR : Errno.BADF;
+      ctx.fds.withRights(fd, Rights.FD_READDIR);
       // Cookie n = "after the n-th entry" of the snapshot taken when reading starts at 0.
       if (cookie === 0n || entry.dirSnapshot === undefined)
         entry.dirSnapshot = listDirectory(entry);
       const records = entry.dirSnapshot;
-      const out_ = ctx.memory.bytes(buf, len);
+      const dest = ctx.memory.bytes(buf, len);
       const header = new Uint8Array(Layout.dirent.size);
       const headerView = new DataView(header.buffer);
       let used = 0;
@@ -246,7 +265,7 @@ export const fdFunctions = [
         // Entries that do not fit are cut short: bufused == buf_len tells the guest to ask again.
         for (const part of [header, record.name]) {
           const n = Math.min(part.length, len - used);
-          out_.set(part.subarray(0, n), used);
+          dest.set(part.subarray(0, n), used);
           used += n;
         }
       }
@@ -254,11 +273,11 @@ export const fdFunctions = [
       return 0;
     },
   ),
+  // `to` need not be open (wasmtime); if it is, it is closed first.
   declare('fd_renumber', ['fd', 'to'], (ctx, from: number, to: number) => {
     const entry = ctx.fds.get(from);
-    const target = ctx.fds.get(to);
     if (from === to) return 0;
-    closeEntry(target);
+    if (ctx.fds.has(to)) closeEntry(ctx.fds.get(to));
     ctx.fds.set(to, entry);
     ctx.fds.delete(from);
     return 0;
@@ -267,42 +286,37 @@ export const fdFunctions = [
     'fd_seek',
     ['fd', 'offset', 'whence', 'newoffset'],
     (ctx, fd: number, offset: bigint, whence: number, out: number) => {
-      const entry = ctx.fds.get(fd);
-      requireSeekable(entry);
+      if (whence > Whence.END) return Errno.INVAL;
       const tellOnly = whence === Whence.CUR && offset === 0n;
-      ctx.fds.withRights(fd, tellOnly ? Rights.FD_TELL : Rights.FD_SEEK);
+      const entry = seekable(ctx, fd, tellOnly ? Rights.FD_TELL : Rights.FD_SEEK);
       let base: bigint;
       if (whence === Whence.SET) base = 0n;
-      else if (whence === Whence.CUR) base = BigInt(positionOf(entry));
-      else if (whence === Whence.END) base = BigInt(fs.fstatSync(entry.hostFd).size);
-      else return Errno.INVAL;
+      else if (whence === Whence.CUR) base = BigInt(entry.position ?? 0);
+      else base = BigInt(fs.fstatSync(entry.hostFd).size);
       const target = base + BigInt.asIntN(64, offset);
       if (target < 0n) return Errno.INVAL;
       if (target > BigInt(Number.MAX_SAFE_INTEGER)) return Errno.OVERFLOW;
-      // Seeking a stdio file (or telling) leaves the kernel's offset in charge until a real move.
-      if (!tellOnly) entry.position = Number(target);
+      entry.position = Number(target);
       ctx.memory.u64(out, target);
       return 0;
     },
   ),
   declare('fd_sync', ['fd'], (ctx, fd: number) => {
+    const entry = ctx.fds.get(fd);
+    if (entry.stdio !== undefined) return Errno.BADF;
     fs.fsyncSync(ctx.fds.withRights(fd, Rights.FD_SYNC).hostFd);
     return 0;
   }),
   declare('fd_tell', ['fd', 'offset'], (ctx, fd: number, out: number) => {
-    const entry = ctx.fds.get(fd);
-    requireSeekable(entry);
-    ctx.fds.withRights(fd, Rights.FD_TELL);
-    ctx.memory.u64(out, BigInt(positionOf(entry)));
+    const entry = seekable(ctx, fd, Rights.FD_TELL);
+    ctx.memory.u64(out, BigInt(entry.position ?? 0));
     return 0;
   }),
   declare(
     'fd_write',
     ['fd', 'iovs', 'iovs_len', 'nwritten'],
     (ctx, fd: number, iovs: number, count: number, out: number) => {
-      const entry = ctx.fds.get(fd);
-      writable(entry); // opened without it: EBADF, as in wasmtime
-      ctx.fds.withRights(fd, Rights.FD_WRITE);
+      const entry = writableEntry(ctx, fd, Rights.FD_WRITE);
       const data = gather(ctx.memory.iovecs(iovs, count));
       let at = entry.position;
       if (at !== null && entry.fdflags & Fdflags.APPEND) at = fs.fstatSync(entry.hostFd).size;

@@ -19,15 +19,19 @@ function dirAndPath(
   ptr: number,
   len: number,
 ): [FdEntry, string] {
-  const entry = ctx.fds.withRights(fd, rights);
   const path = ctx.memory.string(ptr, len);
-  if (entry.filetype !== Filetype.DIRECTORY) throw fail(Errno.NOTDIR);
+  const entry = ctx.fds.get(fd);
+  // As wasmtime: a file is not a directory (ENOTDIR), stdio is no directory at all (EBADF).
+  if (entry.filetype !== Filetype.DIRECTORY) {
+    throw fail(entry.stdio === undefined ? Errno.NOTDIR : Errno.BADF);
+  }
+  ctx.fds.withRights(fd, rights);
   return [entry, path];
 }
 
 const READ_RIGHTS = Rights.FD_READ | Rights.FD_READDIR;
-const WRITE_RIGHTS =
-  Rights.FD_WRITE | Rights.FD_DATASYNC | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE;
+// Like wasmtime, FD_READ and FD_WRITE decide how the host file is opened.
+const WRITE_RIGHTS = Rights.FD_WRITE;
 
 export const pathFunctions = [
   declare(

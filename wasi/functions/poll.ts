@@ -2,10 +2,18 @@
 // Node has no poll(2) for a synchronous caller, so readiness is probed (host-io.probeReadable)
 // and the thread sleeps between probes; with clocks only it sleeps once until the earliest.
 import type { WasiContext } from '../context';
-import { errnoOf } from '../errors';
 import { probeReadable, sleepMs } from '../host-io';
 import { declare } from '../declare';
-import { Errno, Eventrwflags, Eventtype, Layout, Rights, Subclockflags } from '../spec';
+import {
+  Clockid,
+  Errno,
+  Eventrwflags,
+  Eventtype,
+  Filetype,
+  Layout,
+  Rights,
+  Subclockflags,
+} from '../spec';
 import { now } from './clock';
 
 interface Ready {
@@ -30,7 +38,6 @@ export const pollFunctions = [
       const start = process.hrtime.bigint();
       const clocks: { userdata: bigint; deadline: bigint }[] = [];
       const fdSubs: { userdata: bigint; type: number; fd: number }[] = [];
-      const immediate: Ready[] = [];
       for (let i = 0; i < count; i++) {
         const at = inPtr + i * S.size;
         const userdata = view.getBigUint64(at + S.userdata, true);
@@ -39,42 +46,26 @@ export const pollFunctions = [
           const clock = view.getUint32(at + S.clockId, true);
           const timeout = view.getBigUint64(at + S.clockTimeout, true);
           const flags = view.getUint16(at + S.clockFlags, true);
-          let current: bigint;
-          try {
-            current = now(clock);
-          } catch (error) {
-            immediate.push({
-              userdata,
-              error: errnoOf(error) ?? Errno.INVAL,
-              type,
-              nbytes: 0n,
-              flags: 0,
-            });
-            continue;
-          }
+          // Only the realtime and monotonic clocks can be waited on (wasmtime: EINVAL).
+          if (clock !== Clockid.REALTIME && clock !== Clockid.MONOTONIC) return Errno.INVAL;
           // Deadlines are kept on the monotonic clock: absolute times are converted once.
           const wait =
-            flags & Subclockflags.SUBSCRIPTION_CLOCK_ABSTIME ? timeout - current : timeout;
+            flags & Subclockflags.SUBSCRIPTION_CLOCK_ABSTIME ? timeout - now(clock) : timeout;
           clocks.push({ userdata, deadline: start + (wait > 0n ? wait : 0n) });
         } else if (type === Eventtype.FD_READ || type === Eventtype.FD_WRITE) {
+          // A bad descriptor fails the whole call, as in wasmtime.
           const fd = view.getUint32(at + S.fd, true);
-          try {
-            ctx.fds.withRights(fd, Rights.POLL_FD_READWRITE);
-            fdSubs.push({ userdata, type, fd });
-          } catch (error) {
-            immediate.push({
-              userdata,
-              error: errnoOf(error) ?? Errno.BADF,
-              type,
-              nbytes: 0n,
-              flags: 0,
-            });
-          }
+          const entry = ctx.fds.get(fd);
+          const usable = type === Eventtype.FD_READ ? entry.readable : entry.writable;
+          if (entry.filetype === Filetype.DIRECTORY || (!usable && !entry.socket))
+            return Errno.BADF;
+          ctx.fds.withRights(fd, Rights.POLL_FD_READWRITE);
+          fdSubs.push({ userdata, type, fd });
         } else {
           return Errno.INVAL;
         }
       }
-      let ready: Ready[] = immediate;
+      let ready: Ready[] = [];
       for (;;) {
         for (const sub of fdSubs) {
           const entry = ctx.fds.get(sub.fd);
@@ -87,7 +78,10 @@ export const pollFunctions = [
               ? ctx.sockets.pending(entry.socket.id)
               : probeReadable(entry);
           if (available >= 0) {
-            const hangup = entry.eof ? Eventrwflags.FD_READWRITE_HANGUP : 0;
+            // End of stream, or a file read to its end (wasmtime says hangup there too).
+            const atEnd =
+              entry.eof || (entry.filetype === Filetype.REGULAR_FILE && available === 0);
+            const hangup = atEnd ? Eventrwflags.FD_READWRITE_HANGUP : 0;
             ready.push({
               userdata: sub.userdata,
               error: 0,
