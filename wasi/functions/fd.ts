@@ -107,8 +107,7 @@ export const fdFunctions = [
     return 0;
   }),
   declare('fd_datasync', ['fd'], (ctx, fd: number) => {
-    const entry = ctx.fds.get(fd);
-    if (entry.stdio !== undefined) return Errno.BADF;
+    fileEntry(ctx, fd); // files only: stdio and directories are EBADF in wasmtime
     fs.fdatasyncSync(ctx.fds.withRights(fd, Rights.FD_DATASYNC).hostFd);
     return 0;
   }),
@@ -225,7 +224,9 @@ export const fdFunctions = [
       if (entry.stdio === 1 || entry.stdio === 2) return Errno.SPIPE;
       writableEntry(ctx, fd, Rights.FD_WRITE);
       seekable(ctx, fd, Rights.FD_SEEK);
-      const n = writeAll(entry, gather(ctx.memory.iovecs(iovs, count)), Number(offset));
+      // Linux pwrite semantics, as wasmtime: an append-mode file ignores the offset.
+      const at = entry.fdflags & Fdflags.APPEND ? fs.fstatSync(entry.hostFd).size : Number(offset);
+      const n = writeAll(entry, gather(ctx.memory.iovecs(iovs, count)), at);
       ctx.memory.u32(out, n);
       return 0;
     },
@@ -246,7 +247,7 @@ export const fdFunctions = [
     ['fd', 'buf', 'buf_len', 'cookie', 'bufused'],
     (ctx, fd: number, buf: number, len: number, cookie: bigint, out: number) => {
       const entry = ctx.fds.get(fd);
-      if (entry.filetype !== Filetype.DIRECTORY) return isFile(entry) ? Errno.NOTDIR : Errno.BADF;
+      if (entry.filetype !== Filetype.DIRECTORY) return Errno.BADF;
       ctx.fds.withRights(fd, Rights.FD_READDIR);
       // Cookie n = "after the n-th entry" of the snapshot taken when reading starts at 0.
       if (cookie === 0n || entry.dirSnapshot === undefined)
@@ -302,8 +303,7 @@ export const fdFunctions = [
     },
   ),
   declare('fd_sync', ['fd'], (ctx, fd: number) => {
-    const entry = ctx.fds.get(fd);
-    if (entry.stdio !== undefined) return Errno.BADF;
+    fileEntry(ctx, fd);
     fs.fsyncSync(ctx.fds.withRights(fd, Rights.FD_SYNC).hostFd);
     return 0;
   }),

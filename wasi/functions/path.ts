@@ -18,12 +18,13 @@ function dirAndPath(
   rights: bigint,
   ptr: number,
   len: number,
+  opening = false,
 ): [FdEntry, string] {
   const path = ctx.memory.string(ptr, len);
   const entry = ctx.fds.get(fd);
-  // As wasmtime: a file is not a directory (ENOTDIR), stdio is no directory at all (EBADF).
+  // As wasmtime: anything but a directory is EBADF, except that path_open says ENOTDIR for a file.
   if (entry.filetype !== Filetype.DIRECTORY) {
-    throw fail(entry.stdio === undefined ? Errno.NOTDIR : Errno.BADF);
+    throw fail(opening && entry.stdio === undefined ? Errno.NOTDIR : Errno.BADF);
   }
   ctx.fds.withRights(fd, rights);
   return [entry, path];
@@ -134,7 +135,7 @@ export const pathFunctions = [
       let needed = Rights.PATH_OPEN;
       if (oflags & Oflags.CREAT) needed |= Rights.PATH_CREATE_FILE;
       if (oflags & Oflags.TRUNC) needed |= Rights.PATH_FILESTAT_SET_SIZE;
-      const [dir, path] = dirAndPath(ctx, fd, needed, ptr, len);
+      const [dir, path] = dirAndPath(ctx, fd, needed, ptr, len, true);
       // What is opened under a directory gets at most the directory's inheriting rights.
       const base = rightsBase & dir.rightsInheriting;
       const inheriting = rightsInheriting & dir.rightsInheriting;
