@@ -70,6 +70,34 @@ describe('tswasm task lifecycle through ctr', function () {
     },
   );
 
+  itWith(['detach', 'exec'], 'deleting one task leaves its neighbours running', async () => {
+    await runDetached('pair-a', 'sleep');
+    await runDetached('pair-b', 'sleep');
+    await containerd.ctrOk(['task', 'kill', '-s', 'SIGKILL', 'pair-a']);
+    await containerd.waitForStatus('pair-a', 'STOPPED');
+    await containerd.ctr(['task', 'delete', 'pair-a']);
+    await containerd.ctrOk(['container', 'rm', 'pair-a']);
+    assert.equal((await containerd.tasks()).get('pair-b')?.status, 'RUNNING');
+    const exec = await containerd.ctr([
+      'task',
+      'exec',
+      '--exec-id',
+      'still-there',
+      'pair-b',
+      '/hello.wasm',
+      '0',
+    ]);
+    assert.equal(exec.code, 0, `${exec.stderr}\n${containerd.logTail()}`);
+    assert.equal(exec.stdout, 'Hello from tswasm\narg 1: 0\n');
+    await containerd.ctrOk(['task', 'kill', '-s', 'SIGKILL', 'pair-b']);
+    await containerd.waitForStatus('pair-b', 'STOPPED');
+    await containerd.ctr(['task', 'delete', 'pair-b']);
+    await containerd.ctrOk(['container', 'rm', 'pair-b']);
+    await until('the shim daemons to exit', () =>
+      containerd.shimProcesses().length === 0 ? true : undefined,
+    );
+  });
+
   itWith(['detach', 'metrics'], 'reports task metrics of the host cgroup version', async () => {
     await runDetached('metrics-1', 'sleep');
     const metrics = await containerd.ctrOk(['task', 'metrics', 'metrics-1']);

@@ -11,6 +11,7 @@ import {
   until,
   wasmImage,
   mountsUnder,
+  greetingFile,
 } from './harness';
 import { itWith } from './pending';
 
@@ -70,6 +71,32 @@ describe('ctr run --rm with tswasm', function () {
     );
     assert.equal(result.code, 3, explain(result));
     assert.equal(result.stdout, '');
+  });
+
+  itWith(['run'], "gives the module the image's Env plus ctr run --env", async () => {
+    const result = await runWasm('env', wasmImage('env'), [], undefined, [
+      '--env',
+      'GREETING=hi there',
+    ]);
+    assert.equal(result.code, 0, explain(result));
+    const lines = result.stdout.split('\n');
+    assert.ok(lines.includes('PATH=/'), result.stdout);
+    assert.ok(lines.includes('GREETING=hi there'), result.stdout);
+  });
+
+  itWith(['run'], "reads files from the container's rootfs, and only from it", async () => {
+    const ok = await runWasm('read-ok', wasmImage('read'), ['/read.wasm', greetingFile.path]);
+    assert.equal(ok.code, 0, explain(ok));
+    assert.equal(ok.stdout, greetingFile.data);
+    // the host's /etc/hostname exists; the container's does not, however many ../ lead there
+    assert.ok(fs.existsSync('/etc/hostname'));
+    const escape = await runWasm('read-escape', wasmImage('read'), [
+      '/read.wasm',
+      '/../../../../etc/hostname',
+    ]);
+    assert.equal(escape.code, 1, explain(escape));
+    assert.equal(escape.stdout, '');
+    assert.match(escape.stderr, /path_open failed: errno (44|63|76)/, explain(escape)); // noent, perm, notcapable
   });
 
   itWith(['run'], 'refuses an entry that is not Wasm with an error naming the file', async () => {

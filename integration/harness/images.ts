@@ -11,7 +11,7 @@ import { nativeProgram, wasmFixture } from './repo';
 export const wasmPlatform = 'wasip1/wasm';
 
 /** The Wasm programs every test image holds at its root (`/hello.wasm`, ...). */
-export const wasmPrograms = ['hello', 'cat', 'busy', 'sleep'] as const;
+export const wasmPrograms = ['hello', 'cat', 'busy', 'sleep', 'env', 'read'] as const;
 export type WasmProgram = (typeof wasmPrograms)[number];
 
 /** The image name for a Wasm program: its entrypoint is `/<program>.wasm`. */
@@ -24,12 +24,19 @@ export const nativeSleepImage = 'docker.io/library/native-sleep:latest';
 /** An image whose entrypoint is a plain text file: tswasm must refuse it by name. */
 export const notWasmImage = 'docker.io/tswasm-test/not-wasm:latest';
 
+/** A file every Wasm test image holds, for the read program. */
+export const greetingFile = { path: '/etc/greeting.txt', data: "Hello from the image's rootfs\n" };
+
 function wasmFiles(): LayerEntry[] {
-  return wasmPrograms.map((program) => ({
-    path: `${program}.wasm`,
-    data: wasmFixture(`integ_${program}`),
-    mode: 0o755,
-  }));
+  return [
+    ...wasmPrograms.map((program) => ({
+      path: `${program}.wasm`,
+      data: wasmFixture(`integ_${program}`),
+      mode: 0o755,
+    })),
+    { path: 'etc', type: 'directory' },
+    { path: greetingFile.path, data: greetingFile.data },
+  ];
 }
 
 /** Writes the layout tar of every test image into `dir`; returns the tar paths. */
