@@ -8,7 +8,7 @@ import { registerTaskService } from '../task/register';
 import { TaskService } from '../task/service';
 import { hasStuckWorkers } from '../task/wasm-runner';
 import { TtrpcServer } from '../ttrpc';
-import { selectEngine } from '../worker/engine';
+import { engineName } from '../worker/engine';
 
 export interface DaemonOptions {
   namespace: string;
@@ -36,7 +36,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const service = new TaskService({
     publisher,
     namespace: options.namespace,
-    interruptible: selectEngine().interruptible,
+    engine: engineName(),
     // answer Shutdown first, then go
     onShutdown: () => setTimeout(() => void shutdown(), 20),
     log: (level, message) => logger.log(level, message),
@@ -51,8 +51,5 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   );
   process.on('SIGPIPE', () => {});
   await server.listen(options.socket);
-  logger.log(
-    'info',
-    `serving ${options.socket} (pid ${process.pid}, engine ${selectEngine().name})`,
-  );
+  logger.log('info', `serving ${options.socket} (pid ${process.pid}, engine ${engineName()})`);
 }

@@ -16,6 +16,7 @@ import { SandboxRunner } from './sandbox-runner';
 import { statusCode } from './state';
 import { metricsFor } from './stats';
 import { WasmRunner } from './wasm-runner';
+import type { EngineName } from '../worker/engine';
 
 /** Where events go: shim/events/publisher.ts, or a recorder in tests. */
 export interface Publisher {
@@ -25,8 +26,8 @@ export interface Publisher {
 export interface TaskServiceOptions {
   publisher: Publisher;
   namespace: string;
-  /** Whether the engine honours the interrupt flag (pause/resume, prompt stop). */
-  interruptible: boolean;
+  /** The engine workers run modules on. */
+  engine: EngineName;
   /** Called by Shutdown once no container remains: the daemon exits. */
   onShutdown: () => void;
   log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
@@ -86,7 +87,7 @@ export class TaskService {
             memoryLimit: plan.memoryLimit,
             output,
             stdinPath: stdinPath(stdio.stdin),
-            interruptible: this.options.interruptible,
+            engine: this.options.engine,
             log: (m) => this.options.log('warn', `${req.id}: ${m}`),
           });
       }
@@ -232,7 +233,7 @@ export class TaskService {
         memoryLimit: container.plan.memoryLimit,
         output,
         stdinPath: stdinPath(stdio.stdin),
-        interruptible: this.options.interruptible,
+        engine: this.options.engine,
         log: (m) => this.options.log('warn', `${req.id}/${req.execId}: ${m}`),
       });
     container.addExec(

@@ -7,7 +7,15 @@ import { Worker } from 'worker_threads';
 import type { ProcessPlan } from '../../oci/plan';
 import { failedPrecondition } from '../errors';
 import { OpenedOutput, OpenedStdin, openStdin } from '../stdio/open';
-import { interrupt, statSlot, statSlots, WorkerJob, WorkerReport } from '../worker/protocol';
+import { EngineName, isInterruptible } from '../worker/engine';
+import {
+  interrupt,
+  reportKind,
+  statSlot,
+  statSlots,
+  WorkerJob,
+  WorkerReport,
+} from '../worker/protocol';
 import { ExitInfo, Runner, SIGKILL, Usage } from './runner';
 
 /** How long a stop request may take before the worker is terminated. */
@@ -24,8 +32,7 @@ export interface WasmRunnerOptions {
   output: OpenedOutput;
   /** Path to open as stdin in the worker ('' = none). */
   stdinPath: string;
-  /** Whether the engine honours the interrupt flag (pause, prompt stop). */
-  interruptible: boolean;
+  engine: EngineName;
   log?: (message: string) => void;
 }
 
@@ -59,6 +66,9 @@ export class WasmRunner implements Runner {
   private workerFailure: Error | undefined;
   private finished = false;
   private cpuBaseMs = 0;
+  /** Time spent paused (blocked on the flag counts as busy for the event loop). */
+  private pausedMs = 0;
+  private pausedAt: number | undefined;
   private stdin: OpenedStdin;
 
   constructor(private readonly options: WasmRunnerOptions) {
@@ -76,6 +86,7 @@ export class WasmRunner implements Runner {
       preopens: this.options.preopens,
       stdout: output.stdout,
       stderr: output.stderr,
+      engine: this.options.engine,
       stdin: this.stdin.reader,
       interrupt: this.flag.buffer as SharedArrayBuffer,
       stats: this.stats.buffer as SharedArrayBuffer,
@@ -101,7 +112,7 @@ export class WasmRunner implements Runner {
     if (this.finished || this.worker === undefined) return;
     this.killedBy ??= signal;
     const worker = this.worker;
-    if (this.options.interruptible) {
+    if (isInterruptible(this.options.engine)) {
       Atomics.store(this.flag, 0, interrupt.stop);
       Atomics.notify(this.flag, 0);
       setTimeout(() => this.terminate(worker), stopGraceMs).unref();
@@ -111,15 +122,18 @@ export class WasmRunner implements Runner {
   }
 
   pause(): void {
-    if (!this.options.interruptible)
+    if (!isInterruptible(this.options.engine))
       throw failedPrecondition('pause needs an engine with an interrupt flag; this one has none');
     Atomics.store(this.flag, 0, interrupt.pause);
+    this.pausedAt ??= performance.now();
   }
 
   resume(): void {
     if (Atomics.load(this.flag, 0) !== interrupt.pause) return;
     Atomics.store(this.flag, 0, interrupt.run);
     Atomics.notify(this.flag, 0);
+    if (this.pausedAt !== undefined) this.pausedMs += performance.now() - this.pausedAt;
+    this.pausedAt = undefined;
   }
 
   usage(): Usage {
@@ -133,7 +147,9 @@ export class WasmRunner implements Runner {
         // the worker is going away; keep the last figure
       }
     }
-    return { memoryBytes, cpuNanos: Math.round(activeMs * 1e6) };
+    const paused =
+      this.pausedMs + (this.pausedAt === undefined ? 0 : performance.now() - this.pausedAt);
+    return { memoryBytes, cpuNanos: Math.max(0, Math.round((activeMs - paused) * 1e6)) };
   }
 
   setMemoryLimit(bytes: number | undefined): void {
@@ -157,6 +173,24 @@ export class WasmRunner implements Runner {
     this.stdin.reader = -1;
   }
 
+  /** How the module ended, from the shared stats, when its message has not arrived. */
+  private sharedReport(): WorkerReport | undefined {
+    switch (this.stats[statSlot.endKind]) {
+      case reportKind.exit:
+        return { kind: 'exit', code: this.stats[statSlot.exitCode] };
+      case reportKind.trap:
+        return { kind: 'trap', message: 'trap' };
+      case reportKind.stopped:
+        return { kind: 'stopped' };
+      case reportKind.oom:
+        return { kind: 'oom', message: 'memory limit exceeded' };
+      case reportKind.failed:
+        return { kind: 'failed', message: 'the module could not run' };
+      default:
+        return undefined;
+    }
+  }
+
   private terminate(worker: Worker): void {
     if (this.finished) return;
     void worker.terminate();
@@ -168,7 +202,11 @@ export class WasmRunner implements Runner {
   private complete(stuck = false): void {
     if (this.finished) return;
     this.finished = true;
-    const report = this.report;
+    const report = this.report ?? this.sharedReport();
+    if (report?.kind === 'failed' || report?.kind === 'trap')
+      this.options.log?.(
+        `module ${report.kind === 'trap' ? 'trapped' : 'failed'}: ${report.message}`,
+      );
     let status: number;
     let oom = false;
     if (report?.kind === 'exit') status = report.code;

@@ -7,7 +7,7 @@ import * as pb from '../../proto';
 import { registerTaskService } from '../task/register';
 import { TaskService } from '../task/service';
 import { TtrpcClient, TtrpcServer } from '../ttrpc';
-import { selectEngine } from '../worker/engine';
+import { engineName } from '../worker/engine';
 
 export const repo = path.resolve(__dirname, '../../..');
 export const fixture = (name: string) => path.join(repo, 'build/fixtures', `${name}.wasm`);
@@ -69,9 +69,12 @@ export class ServedTaskService {
         },
       },
       namespace: 'test',
-      interruptible: selectEngine().interruptible,
+      engine: engineName(),
       onShutdown: () => this.shutdownCalls++,
-      log: () => {},
+      log: (level, message) => {
+        if (level === 'warn' || level === 'error')
+          process.stderr.write(`[shim ${level}] ${message}\n`);
+      },
     });
     registerTaskService(this.server, this.service);
   }

@@ -1,7 +1,9 @@
 // The Wasm engine the worker runs modules on, behind one small interface: the JS WebAssembly
 // API plus tswasm's per-thread extras (interrupt flag for pause/stop, memory limit).
-// Until tswasm's engine (runtime/index.ts) lands, V8's built-in WebAssembly stands in; it has
-// no interrupt flag, so a busy module is stopped with worker.terminate() instead.
+// tswasm's own engine (runtime/) by default; TSWASM_ENGINE=v8 in containerd's environment
+// runs on V8's built-in WebAssembly instead (no interrupt flag: a busy module is stopped
+// with worker.terminate(), pause is refused, the memory limit is checked at WASI calls).
+// The implementations live in engines.ts, loaded by the worker only.
 
 /** A Wasm instance's exports, as far as the worker looks at them. */
 export interface WasmInstance {
@@ -16,8 +18,10 @@ export interface WasmApi {
   RuntimeError: abstract new (...args: never[]) => Error;
 }
 
+export type EngineName = 'tswasm' | 'v8';
+
 export interface Engine {
-  name: 'tswasm' | 'v8';
+  name: EngineName;
   WebAssembly: WasmApi;
   /** True when setInterruptFlag works: pause/resume and prompt stop need it. */
   interruptible: boolean;
@@ -27,15 +31,11 @@ export interface Engine {
   isInterrupted(err: unknown): boolean;
 }
 
-export const v8Engine: Engine = {
-  name: 'v8',
-  WebAssembly: (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly,
-  interruptible: false,
-  setInterruptFlag: () => {},
-  setMemoryLimit: () => {},
-  isInterrupted: () => false,
-};
+export function engineName(env: NodeJS.ProcessEnv = process.env): EngineName {
+  return env.TSWASM_ENGINE === 'v8' ? 'v8' : 'tswasm';
+}
 
-export function selectEngine(): Engine {
-  return v8Engine;
+/** Whether the named engine honours the interrupt flag (known without loading it). */
+export function isInterruptible(name: EngineName): boolean {
+  return name === 'tswasm';
 }

@@ -4,14 +4,16 @@
 import * as fs from 'fs';
 import * as v8 from 'v8';
 import { parentPort, workerData } from 'worker_threads';
-import { selectEngine } from './engine';
-import { interrupt, statSlot, WorkerJob, WorkerReport } from './protocol';
+import { loadEngine } from './engines';
+import { interrupt, reportKind, statSlot, WorkerJob, WorkerReport } from './protocol';
 import { createWasi } from './wasi-host';
 
 /** Thrown from a WASI call to unwind a module that went past its memory limit (V8 engine). */
 class MemoryLimitExceeded extends Error {}
 
-function report(message: WorkerReport): void {
+function report(message: WorkerReport, stats: Float64Array): void {
+  if (message.kind === 'exit') stats[statSlot.exitCode] = message.code;
+  stats[statSlot.endKind] = reportKind[message.kind];
   parentPort!.postMessage(message);
 }
 
@@ -25,7 +27,7 @@ function writeAll(fd: number, text: string): void {
 }
 
 function run(job: WorkerJob): WorkerReport {
-  const engine = selectEngine();
+  const engine = loadEngine(job.engine);
   const flag = new Int32Array(job.interrupt);
   const stats = new Float64Array(job.stats);
   let overLimit = false;
@@ -99,4 +101,5 @@ function run(job: WorkerJob): WorkerReport {
   }
 }
 
-report(run(workerData as WorkerJob));
+const job = workerData as WorkerJob;
+report(run(job), new Float64Array(job.stats));

@@ -12,10 +12,23 @@ export const statSlot = {
   heapUsed: 1,
   /** Memory limit in bytes, 0 = none (main writes on Update; applied at the next WASI call). */
   memoryLimit: 2,
+  /** How the module ended (a reportKind code; worker writes before it reports). */
+  endKind: 3,
+  /** The exit code when endKind is `exit`. */
+  exitCode: 4,
 } as const;
-export const statSlots = 3;
+export const statSlots = 5;
+
+/**
+ * The kind of each report as a number, also stored in the shared stats, so the main thread
+ * knows how the module ended even if the worker's message is still in flight at its exit.
+ */
+export const reportKind = { none: 0, exit: 1, trap: 2, stopped: 3, oom: 4, failed: 5 } as const;
+
+import type { EngineName } from './engine';
 
 export interface WorkerJob {
+  engine: EngineName;
   /** Host path of the module. */
   entryPath: string;
   args: string[];

@@ -1,6 +1,6 @@
-// The WASI preview1 implementation the worker gives a module, behind the shape of contract 2
-// (Node's node:wasi shape). Node's own WASI stands in until tswasm's wasi/index.ts lands.
-import { WASI as NodeWASI } from 'node:wasi';
+// The WASI preview1 implementation the worker gives a module: tswasm's (wasi/index.ts), which
+// runs over either engine.
+import { WASI } from '../../wasi';
 import type { WasmInstance } from './engine';
 
 export interface WasiOptions {
@@ -18,6 +18,5 @@ export interface WasiHost {
 }
 
 export function createWasi(options: WasiOptions): WasiHost {
-  const wasi = new NodeWASI({ version: 'preview1', returnOnExit: true, ...options });
-  return wasi as unknown as WasiHost;
+  return new WASI(options) as unknown as WasiHost;
 }
