@@ -108,6 +108,15 @@ const width = (t: ValType): number => (t === ValType.i64 ? 2 : t === ValType.v12
 const suffixes = ['s', 'h', 'x', 'y'];
 const localSuffixes = ['l', 'lh', 'lx', 'ly'];
 
+/** The interrupt poll at function entries and loop headers: one typed-array load and compare. */
+const POLL = 'if(IF[0]!==0)poll(IF);';
+let emitPolls = true;
+
+/** Turns interrupt polls off in code generated from now on (to measure what they cost). */
+export function setInterruptPolls(enabled: boolean): void {
+  emitPolls = enabled;
+}
+
 /** Placeholder for a chunk's write-back of locals, known only once the chunk is complete. */
 const WRITE_BACK = '\u0001WB\u0001';
 
@@ -291,7 +300,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
     endPos: body.end - 1,
     elsePos: -1,
   });
-  emit('if(IF[0]!==0)poll(IF);');
+  if (emitPolls) emit(POLL);
   const splitting = body.end - body.start > SPLIT_BYTES;
   const blockEnds = splitting ? scanBlockEnds(r.bytes, body.start, body.end) : undefined;
 
@@ -488,7 +497,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
           };
           frames.push(frame);
           if (key === 0x02) emit(`${label}:{`);
-          else if (key === 0x03) emit(`${label}:for(;;){if(IF[0]!==0)poll(IF);`);
+          else if (key === 0x03) emit(`${label}:for(;;){${emitPolls ? POLL : ''}`);
           else {
             let save = '';
             for (let i = 0; i < bt.params.length; i++) {
@@ -860,7 +869,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
     if (info.hasMemory) head.push('let M=MS.dv;');
     const decls = [...e.declared].map((v) => `${v}=0`).concat(vars);
     if (decls.length > 0) head.push(`let ${decls.join(',')};`);
-    head.push('let t0=0,t1=0;');
+    head.push('let t0=0,t1=0,t2=0,t3=0,t4=0,t5=0,t6=0;');
     all.push(...head, ...e.lines.map((l) => l.split(WRITE_BACK).join(e.writeBack ?? '')), '}');
     lineOffsets.push(...new Array(head.length).fill(e.startPos), ...e.offsets, e.startPos);
   };

@@ -65,7 +65,12 @@ export const numericTemplates: Record<string, string> = {
   'i64.popcnt': '$r=popcnt32($a)+popcnt32($ah);$rh=0;',
   'i64.add': 't0=($a+$b)|0;$rh=($ah+$bh+((t0>>>0)<($a>>>0)?1:0))|0;$r=t0;',
   'i64.sub': 't0=($a-$b)|0;$rh=($ah-$bh-((($a>>>0)<($b>>>0))?1:0))|0;$r=t0;',
-  'i64.mul': '$r=mul64($a,$ah,$b,$bh);$rh=H[0];',
+  // Low word by Math.imul; high word adds the cross products and the high word of the
+  // unsigned 32x32 low product, computed from 16-bit pieces (exact in doubles).
+  'i64.mul':
+    't2=$a&65535;t3=$a>>>16;t4=$b&65535;t5=t3*t4+((t2*t4)>>>16);t6=(t5&65535)+t2*($b>>>16);' +
+    '$rh=(Math.imul($a,$bh)+Math.imul($ah,$b)+t3*($b>>>16)+((t5/65536)>>>0)+((t6/65536)>>>0))|0;' +
+    '$r=Math.imul($a,$b);',
   'i64.div_s': '$r=divs64($a,$ah,$b,$bh);$rh=H[0];',
   'i64.div_u': '$r=divu64($a,$ah,$b,$bh);$rh=H[0];',
   'i64.rem_s': '$r=rems64($a,$ah,$b,$bh);$rh=H[0];',

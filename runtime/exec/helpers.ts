@@ -61,16 +61,19 @@ export function remu32(a: number, b: number): number {
 
 // --- i64 as (low, high) int32 halves; results return the low half, high half in H[0] -------
 
+/** i64.mul (generated code inlines the same steps; see codegen/numeric.ts). */
 export function mul64(al: number, ah: number, bl: number, bh: number): number {
   const a0 = al & 0xffff;
   const a1 = al >>> 16;
   const b0 = bl & 0xffff;
   const b1 = bl >>> 16;
-  const mid = a0 * b1 + a1 * b0;
-  const lo = a0 * b0 + (mid % 65536) * 65536;
-  const carry = Math.floor(lo / 4294967296);
-  H[0] = (a1 * b1 + Math.floor(mid / 65536) + carry + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
-  return lo | 0;
+  // High word of the unsigned 32x32 product al*bl, from 16-bit pieces (exact in doubles).
+  const t = a1 * b0 + ((a0 * b0) >>> 16);
+  const w = (t & 0xffff) + a0 * b1;
+  H[0] =
+    (Math.imul(al, bh) + Math.imul(ah, bl) + a1 * b1 + ((t / 65536) >>> 0) + ((w / 65536) >>> 0)) |
+    0;
+  return Math.imul(al, bl);
 }
 
 function toBig(lo: number, hi: number): bigint {
@@ -82,24 +85,47 @@ function fromBig(v: bigint): number {
   return Number(BigInt.asIntN(32, v));
 }
 
+// Division: operands that fit in 53 bits use exact double arithmetic (trunc(a / b) is exact
+// for |a|, |b| < 2^53); the rest goes through BigInt.
+const fitsSigned = (hi: number): boolean => (hi + 0x200000) >>> 0 < 0x400000;
+const fitsUnsigned = (hi: number): boolean => hi >>> 0 < 0x200000;
+
 export function divs64(al: number, ah: number, bl: number, bh: number): number {
   if (bl === 0 && bh === 0) trap('integer divide by zero');
+  if (fitsSigned(ah) && fitsSigned(bh)) {
+    return split64(Math.trunc((ah * 4294967296 + (al >>> 0)) / (bh * 4294967296 + (bl >>> 0))));
+  }
   if (al === 0 && ah === -2147483648 && bl === -1 && bh === -1) trap('integer overflow');
   return fromBig(toBig(al, ah) / toBig(bl, bh));
 }
 
 export function divu64(al: number, ah: number, bl: number, bh: number): number {
   if (bl === 0 && bh === 0) trap('integer divide by zero');
+  if (fitsUnsigned(ah) && fitsUnsigned(bh)) {
+    return split64(
+      Math.trunc(((ah >>> 0) * 4294967296 + (al >>> 0)) / ((bh >>> 0) * 4294967296 + (bl >>> 0))),
+    );
+  }
   return fromBig(BigInt.asUintN(64, toBig(al, ah)) / BigInt.asUintN(64, toBig(bl, bh)));
 }
 
 export function rems64(al: number, ah: number, bl: number, bh: number): number {
   if (bl === 0 && bh === 0) trap('integer divide by zero');
+  if (fitsSigned(ah) && fitsSigned(bh)) {
+    const a = ah * 4294967296 + (al >>> 0);
+    const b = bh * 4294967296 + (bl >>> 0);
+    return split64(a - Math.trunc(a / b) * b);
+  }
   return fromBig(toBig(al, ah) % toBig(bl, bh));
 }
 
 export function remu64(al: number, ah: number, bl: number, bh: number): number {
   if (bl === 0 && bh === 0) trap('integer divide by zero');
+  if (fitsUnsigned(ah) && fitsUnsigned(bh)) {
+    const a = (ah >>> 0) * 4294967296 + (al >>> 0);
+    const b = (bh >>> 0) * 4294967296 + (bl >>> 0);
+    return split64(a - Math.trunc(a / b) * b);
+  }
   return fromBig(BigInt.asUintN(64, toBig(al, ah)) % BigInt.asUintN(64, toBig(bl, bh)));
 }
 
@@ -147,11 +173,18 @@ export function shrs64(lo: number, hi: number, n: number): number {
 
 export function rotl64(lo: number, hi: number, n: number): number {
   n &= 63;
-  const l1 = shl64(lo, hi, n);
-  const h1 = H[0];
-  const l2 = shru64(lo, hi, 64 - n);
-  H[0] = h1 | H[0];
-  return l1 | l2;
+  if (n >= 32) {
+    const t = lo;
+    lo = hi;
+    hi = t;
+    n -= 32;
+  }
+  if (n === 0) {
+    H[0] = hi;
+    return lo;
+  }
+  H[0] = (hi << n) | (lo >>> (32 - n));
+  return (lo << n) | (hi >>> (32 - n));
 }
 
 export function rotr64(lo: number, hi: number, n: number): number {
