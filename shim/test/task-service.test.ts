@@ -337,6 +337,41 @@ describe('shim Task service over ttrpc', function () {
     assert.ok(topics.indexOf('/tasks/oom') < topics.indexOf('/tasks/exit'));
   });
 
+  it('applies a memory limit set by Update', async () => {
+    const bundle = makeBundle(root, 'upd', {
+      args: ['/grow.wasm'],
+      files: { 'grow.wasm': { fixture: 'shim_grow' } },
+    });
+    await served.call('Create', { id: 'upd', bundle, ...outputFiles('upd') });
+    const resources = { memory: { limit: 24 << 20 } };
+    await served.call('Update', {
+      id: 'upd',
+      resources: {
+        typeUrl: 'types.containerd.io/opencontainers/runtime-spec/1/LinuxResources',
+        value: Buffer.from(JSON.stringify(resources)),
+      },
+    });
+    await served.call('Start', { id: 'upd' });
+    assert.equal((await served.call('Wait', { id: 'upd' })).exitStatus, 137);
+    assert.ok(served.topics().includes('/tasks/oom'));
+  });
+
+  it('writes output to file:// log URIs', async () => {
+    const bundle = makeBundle(root, 'logf', {
+      args: ['/a.wasm', '0'],
+      files: { 'a.wasm': { fixture: 'shim_hello' } },
+    });
+    const log = path.join(root, 'logs', 'out.log');
+    const uri = `file://${log}`;
+    await served.call('Create', { id: 'logf', bundle, stdout: uri, stderr: uri });
+    await served.call('Start', { id: 'logf' });
+    assert.equal((await served.call('Wait', { id: 'logf' })).exitStatus, 0);
+    const text = fs.readFileSync(log, 'utf8');
+    assert.match(text, /hello from wasm 0\n/);
+    assert.match(text, /to stderr\n/);
+    assert.equal((await served.call('State', { id: 'logf' })).stdout, uri);
+  });
+
   it('reads stdin from a FIFO until CloseIO', async () => {
     const bundle = makeBundle(root, 'cat', {
       args: ['/cat.wasm'],
