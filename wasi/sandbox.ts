@@ -1,20 +1,21 @@
-// Sandboxed path resolution. Every guest path is resolved relative to a directory fd, component
-// by component (lstat, readlink) under that directory's /proc/self/fd/N entry, so nothing can
-// name a place outside it: `..` above the directory, absolute paths, absolute symlinks and
-// symlinks that climb out all fail with EPERM (what wasmtime returns, "not permitted"; older
-// wasmtime said ENOTCAPABLE). Chains are followed to a limit (ELOOP). Because a component may
-// be swapped for a symlink between our check and the use, the parent directory is then opened
-// (O_NOFOLLOW) and its real path verified to lie inside the base directory, and the operation
-// runs on `/proc/self/fd/<parent>/<name>`: the kernel resolves that through the opened parent,
-// never through a path that can change. Opened files are verified the same way. Any doubt
-// fails closed.
+// Sandboxed path resolution. Every guest path is resolved relative to a directory fd,
+// component by component (lstat, readlink), each name looked up inside the directory the walk
+// holds open, so nothing can name a place outside the base: `..` above it, absolute paths,
+// absolute symlinks and symlinks that climb out all fail with EPERM (what wasmtime returns,
+// "not permitted"; older wasmtime said ENOTCAPABLE); chains are followed to a limit (ELOOP).
+// Node has no openat(2), so `/proc/self/fd/<dir>/<name>` stands in for it: the kernel resolves
+// that through the open directory, never through a path that can change under us. Every host
+// call then acts on one name in one held directory, and a file path_open opened is checked once
+// more by its real path (/proc/self/fd/N) before the guest gets it. Any doubt fails closed.
 import * as fs from 'fs';
 import { fail } from './errors';
 import { Errno } from './spec';
 
 /** Symlinks followed in one resolution before ELOOP (Linux's MAXSYMLINKS is 40). */
 const MAX_SYMLINKS = 40;
-const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW } = fs.constants;
+const { O_DIRECTORY, O_NOFOLLOW } = fs.constants;
+/** Linux O_PATH: a handle for lookups only (Node does not export the constant). */
+const O_PATH = 0o10000000;
 
 /** Path under which the kernel reaches an open fd's file (Linux). */
 export function fdPath(hostFd: number): string {
@@ -68,66 +69,72 @@ export function verifyInside(hostFd: number, baseFd: number): void {
  * Resolves `guestPath` under the directory open as host fd `baseFd`. With `followFinal`,
  * a symlink in the last position is followed too (lookupflags SYMLINK_FOLLOW); intermediate
  * symlinks always are. Call release() on the result.
+ *
+ * The walk holds every directory it passes open (O_PATH, never following a symlink) and looks
+ * each next name up inside the held directory (`/proc/self/fd/D/name`), like openat(2): a
+ * component renamed or swapped for a symlink meanwhile cannot redirect the walk; at worst the
+ * open of a swapped component fails (ENOTDIR/ELOOP), which fails the call closed.
  */
 export function resolve(baseFd: number, guestPath: string, followFinal: boolean): Resolved {
   if (guestPath.length === 0) throw fail(Errno.NOENT);
   if (guestPath.includes('\0')) throw fail(Errno.ILSEQ);
   if (guestPath.startsWith('/')) throw fail(Errno.PERM);
-  const base = fdPath(baseFd);
   const trailingSlash = guestPath.endsWith('/');
   const pending = guestPath.split('/').filter((c) => c !== '' && c !== '.');
-  const done: string[] = [];
+  const held: number[] = []; // directories below the base, innermost last
+  const current = (): number => (held.length > 0 ? held[held.length - 1] : baseFd);
   let links = 0;
   let mustBeDir = trailingSlash;
-  while (pending.length > 0) {
-    const component = pending.shift() as string;
-    const last = pending.length === 0;
-    if (component === '..') {
-      if (done.length === 0) throw fail(Errno.PERM); // climbs above the base directory
-      done.pop();
-      continue;
-    }
-    if (last && !followFinal && !mustBeDir) {
-      done.push(component);
-      break;
-    }
-    const hostPath = base + '/' + [...done, component].join('/');
-    let stats: fs.Stats;
-    try {
-      stats = fs.lstatSync(hostPath);
-    } catch (error) {
-      if (last && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-        done.push(component); // a name to create
+  let name = '.'; // a path that ends on a directory names that directory itself
+  try {
+    while (pending.length > 0) {
+      const component = pending.shift() as string;
+      const last = pending.length === 0;
+      if (component === '..') {
+        if (held.length === 0) throw fail(Errno.PERM); // climbs above the base directory
+        fs.closeSync(held.pop() as number);
+        continue;
+      }
+      if (last && !followFinal && !mustBeDir) {
+        name = component;
         break;
       }
-      throw error;
+      const at = `${fdPath(current())}/${component}`;
+      let stats: fs.Stats;
+      try {
+        stats = fs.lstatSync(at);
+      } catch (error) {
+        if (last && (error as NodeJS.ErrnoException).code === 'ENOENT') {
+          name = component; // a name to create
+          break;
+        }
+        throw error;
+      }
+      if (stats.isSymbolicLink()) {
+        if (++links > MAX_SYMLINKS) throw fail(Errno.LOOP);
+        const target = fs.readlinkSync(at);
+        if (target.length === 0) throw fail(Errno.NOENT);
+        if (target.startsWith('/')) throw fail(Errno.PERM); // absolute symlink: leaves the sandbox
+        if (last && target.endsWith('/')) mustBeDir = true;
+        pending.unshift(...target.split('/').filter((c) => c !== '' && c !== '.'));
+        continue;
+      }
+      if (last) {
+        if (mustBeDir && !stats.isDirectory()) throw fail(Errno.NOTDIR);
+        name = component;
+        break;
+      }
+      if (!stats.isDirectory()) throw fail(Errno.NOTDIR);
+      held.push(fs.openSync(at, O_PATH | O_DIRECTORY | O_NOFOLLOW));
     }
-    if (stats.isSymbolicLink()) {
-      if (++links > MAX_SYMLINKS) throw fail(Errno.LOOP);
-      const target = fs.readlinkSync(hostPath);
-      if (target.length === 0) throw fail(Errno.NOENT);
-      if (target.startsWith('/')) throw fail(Errno.PERM); // absolute symlink: leaves the sandbox
-      if (last && target.endsWith('/')) mustBeDir = true;
-      pending.unshift(...target.split('/').filter((c) => c !== '' && c !== '.'));
-      continue;
-    }
-    if (!last && !stats.isDirectory()) throw fail(Errno.NOTDIR);
-    if (last && mustBeDir && !stats.isDirectory()) throw fail(Errno.NOTDIR);
-    done.push(component);
-  }
-  const name = done.pop() ?? '.';
-  if (done.length === 0) {
-    return { parent: base, name, path: `${base}/${name}`, trailingSlash, parentFd: -1 };
-  }
-  // Anchor the parent: open it without following a final symlink, then check where it really is.
-  const parentFd = fs.openSync(base + '/' + done.join('/'), O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-  try {
-    verifyInside(parentFd, baseFd);
   } catch (error) {
-    fs.closeSync(parentFd);
+    for (const fd of held) fs.closeSync(fd);
     throw error;
   }
-  const parent = fdPath(parentFd);
+  // Keep the innermost directory open as the parent; the ones above it are not needed.
+  const parentFd = held.pop() ?? -1;
+  for (const fd of held) fs.closeSync(fd);
+  const parent = fdPath(parentFd >= 0 ? parentFd : baseFd);
   return { parent, name, path: `${parent}/${name}`, trailingSlash, parentFd };
 }
 
