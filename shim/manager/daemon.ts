@@ -41,7 +41,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     onShutdown: () => setTimeout(() => void shutdown(), 20),
     log: (level, message) => logger.log(level, message),
   });
-  registerTaskService(server, service);
+  registerTaskService(server, service, (message) => logger.log('debug', message));
   // one container's failure must not take the daemon (and every other container) down
   process.on('uncaughtException', (err) =>
     logger.log('error', `uncaught: ${err.stack ?? err.message}`),

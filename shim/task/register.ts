@@ -14,19 +14,32 @@ export const taskServiceNames = ['containerd.task.v2.Task', 'containerd.task.v3.
 
 type MethodName = keyof typeof TaskApi.methods;
 
-export function registerTaskService(registry: HandlerRegistry, service: TaskService): void {
+export function registerTaskService(
+  registry: HandlerRegistry,
+  service: TaskService,
+  debug: (message: string) => void = () => {},
+): void {
   for (const name of Object.keys(TaskApi.methods) as MethodName[]) {
     const method = TaskApi.methods[name];
     const call = service[name] as (request: unknown) => Promise<unknown>;
     const handler: Handler = async (bytes) => {
       try {
         const request = method.request.decode(bytes);
+        debug(`${name} ${describe(request)}`);
         const response = await call.call(service, request);
         return (method.response.encode as (m: unknown) => Uint8Array)(response);
       } catch (err) {
-        throw toRpcError(err);
+        const rpcError = toRpcError(err);
+        debug(`${name} failed: ${rpcError.toString()}`);
+        throw rpcError;
       }
     };
     for (const serviceName of taskServiceNames) registry.register(serviceName, name, handler);
   }
+}
+
+/** The ids a request names, for the debug log. */
+function describe(request: unknown): string {
+  const { id, execId } = request as { id?: string; execId?: string };
+  return execId ? `${id}/${execId}` : (id ?? '');
 }
