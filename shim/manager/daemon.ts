@@ -23,10 +23,14 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const logger = openLogger(path.join(options.bundle, 'log'), options.debug);
   const publisher = new EventPublisher(options.ttrpcAddress, options.namespace);
   const server = new TtrpcServer();
+  let exiting = false;
   const shutdown = async () => {
+    // a Create that came in since Shutdown (over a connection opened before) keeps us
+    if (exiting || service.containerCount > 0) return;
+    exiting = true;
     logger.log('info', 'shutting down: no container left');
-    fs.rmSync(options.socket, { force: true });
-    await server.close().catch(() => {});
+    // no server.close(): it would unlink the socket path, which a new daemon of the same
+    // group may already own; exiting closes our listener and connections all the same
     await publisher.close().catch(() => {});
     logger.close();
     // exit would wait forever to join a worker stuck in a blocking read
@@ -37,8 +41,12 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     publisher,
     namespace: options.namespace,
     engine: engineName(),
-    // answer Shutdown first, then go
-    onShutdown: () => setTimeout(() => void shutdown(), 20),
+    onShutdown: () => {
+      // from now on `start` finds no daemon here and starts a new one for the group
+      fs.rmSync(options.socket, { force: true });
+      // answer Shutdown first, then go
+      setTimeout(() => void shutdown(), 20);
+    },
     log: (level, message) => logger.log(level, message),
   });
   registerTaskService(server, service, (message) => logger.log('debug', message));

@@ -28,7 +28,7 @@ export interface TaskServiceOptions {
   namespace: string;
   /** The engine workers run modules on. */
   engine: EngineName;
-  /** Called by Shutdown once no container remains: the daemon exits. */
+  /** Called by Shutdown when no container remains: the daemon exits (maybe called again). */
   onShutdown: () => void;
   log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
   /** The pid we report for processes (worker threads have none): the daemon's. */
@@ -40,7 +40,6 @@ type Empty = pb.EmptyInit;
 export class TaskService {
   private readonly containers = new Map<string, Container>();
   private readonly pid: number;
-  private shuttingDown = false;
 
   constructor(private readonly options: TaskServiceOptions) {
     this.pid = options.pid ?? process.pid;
@@ -287,8 +286,7 @@ export class TaskService {
 
   async Shutdown(_req: pb.ShutdownRequest): Promise<Empty> {
     // a daemon shared by several containers stays while any remains
-    if (this.containers.size > 0 || this.shuttingDown) return {};
-    this.shuttingDown = true;
+    if (this.containers.size > 0) return {};
     this.options.onShutdown();
     return {};
   }
