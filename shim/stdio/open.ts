@@ -120,8 +120,9 @@ function openBinaryLogger(uri: string, context: BinaryLogContext): OpenedOutput 
   if (made.status !== 0) throw new Error(`mkfifo failed: ${made.stderr}`);
   const stdout = fs.openSync(out, fs.constants.O_RDWR);
   const stderr = fs.openSync(err, fs.constants.O_RDWR);
-  const childOut = fs.openSync(out, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-  const childErr = fs.openSync(err, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  // blocking read ends for the child; the opens return at once as our write ends exist
+  const childOut = fs.openSync(out, fs.constants.O_RDONLY);
+  const childErr = fs.openSync(err, fs.constants.O_RDONLY);
   const child = spawn(binary, args, {
     stdio: ['ignore', 'ignore', 'ignore', childOut, childErr, 'pipe'],
     env: {

@@ -25,6 +25,14 @@ async function rejectsWith(
   });
 }
 
+function readOrEmpty(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 describe('shim Task service over ttrpc', function () {
   this.timeout(30_000);
   let root: string;
@@ -370,6 +378,31 @@ describe('shim Task service over ttrpc', function () {
     assert.match(text, /hello from wasm 0\n/);
     assert.match(text, /to stderr\n/);
     assert.equal((await served.call('State', { id: 'logf' })).stdout, uri);
+  });
+
+  it('hands output to a binary:// logging binary', async () => {
+    const bundle = makeBundle(root, 'logb', {
+      args: ['/a.wasm', '0'],
+      files: { 'a.wasm': { fixture: 'shim_hello' } },
+    });
+    const logger = path.join(root, 'logger.sh');
+    const out = path.join(root, 'logged');
+    // containerd's protocol: stdout on fd 3, stderr on fd 4, query parameters as -key value
+    fs.writeFileSync(
+      logger,
+      '#!/bin/sh\necho "$CONTAINER_NAMESPACE/$CONTAINER_ID" > "$2.id"\ncat <&3 > "$2.out" & cat <&4 > "$2.err"; wait\n',
+      { mode: 0o755 },
+    );
+    const uri = `binary://${logger}?path=${encodeURIComponent(out)}`;
+    await served.call('Create', { id: 'logb', bundle, stdout: uri, stderr: uri });
+    await served.call('Start', { id: 'logb' });
+    assert.equal((await served.call('Wait', { id: 'logb' })).exitStatus, 0);
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline && !/to stderr/.test(readOrEmpty(`${out}.err`)))
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.match(readOrEmpty(`${out}.out`), /hello from wasm 0\n/);
+    assert.equal(readOrEmpty(`${out}.err`), 'to stderr\n');
+    assert.equal(readOrEmpty(`${out}.id`), 'test/logb\n');
   });
 
   it('reads stdin from a FIFO until CloseIO', async () => {
