@@ -117,6 +117,9 @@ export function setInterruptPolls(enabled: boolean): void {
   emitPolls = enabled;
 }
 
+/** Placeholder for refreshing the memory view after a call or grow. */
+const REFRESH = '\u0002';
+
 /** Placeholder for a chunk's write-back of locals, known only once the chunk is complete. */
 const WRITE_BACK = '\u0001WB\u0001';
 
@@ -307,7 +310,9 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
   /** After an unconditional branch: skip to the matching else/end of the current frame. */
   let skipping = false;
   let deadDepth = 0;
-  const refresh = info.hasMemory ? 'M=MS.dv;' : '';
+  // Memory views are refreshed after calls (they may grow memory); functions that never touch
+  // memory drop these refreshes and their view local at assembly.
+  const refresh = info.hasMemory ? REFRESH : '';
 
   const callCode = (callee: string, ft: FuncType): string => {
     const args: string[] = [];
@@ -570,7 +575,8 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
         case 0x10: {
           // call
           const f = r.u32();
-          emit(callCode(`F[${f}]`, info.funcTypes[f]));
+          // A self-call names the function itself: a direct call V8 can inline.
+          emit(callCode(f === funcIndex && !E.isChunk ? name : `F[${f}]`, info.funcTypes[f]));
           break;
         }
         case 0x11: {
@@ -665,7 +671,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
           // memory.grow
           r.u8();
           const v = top()[0];
-          emit(`${v}=MS.grow(${v});M=MS.dv;`);
+          emit(`${v}=MS.grow(${v});${REFRESH}`);
           break;
         }
         case 0x41: // i32.const
@@ -866,11 +872,20 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
   const lineOffsets: number[] = new Array(pre.length).fill(body.start);
   const addFunction = (e: Emitter, header: string, vars: string[]): void => {
     const head: string[] = [header, 'const IF=INT.flag;'];
-    if (info.hasMemory) head.push('let M=MS.dv;');
+    const usesMemory = e.lines.some((l) => /\bM[.,]/.test(l));
+    if (usesMemory) head.push('let M=MS.dv;');
+    const refreshWith = usesMemory ? 'M=MS.dv;' : '';
     const decls = [...e.declared].map((v) => `${v}=0`).concat(vars);
     if (decls.length > 0) head.push(`let ${decls.join(',')};`);
     head.push('let t0=0,t1=0,t2=0,t3=0,t4=0,t5=0,t6=0;');
-    all.push(...head, ...e.lines.map((l) => l.split(WRITE_BACK).join(e.writeBack ?? '')), '}');
+    const body = e.lines.map((l) =>
+      l
+        .split(WRITE_BACK)
+        .join(e.writeBack ?? '')
+        .split(REFRESH)
+        .join(refreshWith),
+    );
+    all.push(...head, ...body, '}');
     lineOffsets.push(...new Array(head.length).fill(e.startPos), ...e.offsets, e.startPos);
   };
   for (const c of chunks) {
