@@ -86,6 +86,68 @@ describe('shim start and delete (the binary)', function () {
     sockets.push(third.stdout.toString().slice('unix://'.length));
   });
 
+  it('keeps a shared daemon for the group until its last container is gone; delete leaves it be', async () => {
+    const group = { 'io.containerd.tswasm.v1.group': 'shared' };
+    const files = { 'loop.wasm': { fixture: 'shim_loop' } };
+    const a = makeBundle(root, 'ga', { args: ['/loop.wasm'], annotations: group, files });
+    const b = makeBundle(root, 'gb', { args: ['/loop.wasm'], annotations: group, files });
+    const flags = (id: string) => [
+      '-namespace',
+      'ns',
+      '-address',
+      '/run/test.sock',
+      '-id',
+      id,
+      'start',
+    ];
+    const address = run(flags('ga'), a, env).stdout.toString();
+    assert.equal(run(flags('gb'), b, env).stdout.toString(), address);
+    const socket = address.slice('unix://'.length);
+    const client = await TtrpcClient.connect(socket);
+    const call = async <Req, Res>(
+      method: string,
+      type: { encode(r: Req): Uint8Array },
+      req: Req,
+      res: { decode(b: Uint8Array): Res },
+    ) => res.decode(await client.call('containerd.task.v2.Task', method, type.encode(req)));
+    for (const [id, bundle] of [
+      ['ga', a],
+      ['gb', b],
+    ]) {
+      await call('Create', pb.CreateTaskRequest, { id, bundle }, pb.CreateTaskResponse);
+      await call('Start', pb.StartRequest, { id }, pb.StartResponse);
+    }
+    // containerd finishes with ga: kill, delete, Shutdown, then the delete binary
+    await call('Kill', pb.KillRequest, { id: 'ga', signal: 9 }, pb.Empty);
+    assert.equal(
+      (await call('Wait', pb.WaitRequest, { id: 'ga' }, pb.WaitResponse)).exitStatus,
+      137,
+    );
+    await call('Delete', pb.DeleteRequest, { id: 'ga' }, pb.DeleteResponse);
+    await call('Shutdown', pb.ShutdownRequest, { id: 'ga' }, pb.Empty);
+    assert.equal(run(['-namespace', 'ns', '-id', 'ga', '-bundle', a, 'delete'], a, env).status, 0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // gb still runs on the same daemon
+    assert.equal(
+      (await call('State', pb.StateRequest, { id: 'gb' }, pb.StateResponse)).status,
+      pb.Status.RUNNING,
+    );
+    assert.ok(fs.existsSync(socket));
+    await call('Kill', pb.KillRequest, { id: 'gb', signal: 15 }, pb.Empty);
+    assert.equal(
+      (await call('Wait', pb.WaitRequest, { id: 'gb' }, pb.WaitResponse)).exitStatus,
+      143,
+    );
+    await call('Delete', pb.DeleteRequest, { id: 'gb' }, pb.DeleteResponse);
+    await call('Shutdown', pb.ShutdownRequest, { id: 'gb' }, pb.Empty);
+    // the last one out: the daemon removes its socket and exits (its connection closes)
+    const deadline = Date.now() + 5000;
+    while (fs.existsSync(socket) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(!fs.existsSync(socket));
+    await client.close();
+  });
+
   it('delete answers DeleteResponse{pid 1, 137, now}, exits 0, and can run twice', () => {
     const bundle = makeBundle(root, 'd', { args: ['/x'] });
     for (let i = 0; i < 2; i++) {
