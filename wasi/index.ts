@@ -138,16 +138,30 @@ export class WASI {
   }
 }
 
-/** Turns a declared function into the import: thrown errors become errno, exits unwind. */
+/** The errno a failed call returns; exits, traps and bugs propagate. */
+function onError(error: unknown): number {
+  const errno = errnoOf(error);
+  if (errno === undefined) throw error;
+  return errno;
+}
+
+type Arg = number | bigint;
+
+/**
+ * Turns a declared function into the import: thrown errors become errno, exits unwind. One
+ * fixed-arity closure per function (no rest arguments: these are the hot paths of I/O).
+ */
 function wrap(ctx: WasiContext, fn: WasiFunction): HostFunction {
-  const impl = fn.impl as (ctx: WasiContext, ...args: (number | bigint)[]) => number;
-  return (...args) => {
-    try {
-      return impl(ctx, ...args);
-    } catch (error) {
-      const errno = errnoOf(error);
-      if (errno === undefined) throw error;
-      return errno;
-    }
-  };
+  const f = fn.impl as (ctx: WasiContext, ...args: Arg[]) => number;
+  // prettier-ignore
+  switch (fn.params.length) {
+    case 0: return () => { try { return f(ctx); } catch (e) { return onError(e); } };
+    case 1: return (a) => { try { return f(ctx, a); } catch (e) { return onError(e); } };
+    case 2: return (a, b) => { try { return f(ctx, a, b); } catch (e) { return onError(e); } };
+    case 3: return (a, b, c) => { try { return f(ctx, a, b, c); } catch (e) { return onError(e); } };
+    case 4: return (a, b, c, d) => { try { return f(ctx, a, b, c, d); } catch (e) { return onError(e); } };
+    case 5: return (a, b, c, d, e) => { try { return f(ctx, a, b, c, d, e); } catch (x) { return onError(x); } };
+    case 6: return (a, b, c, d, e, g) => { try { return f(ctx, a, b, c, d, e, g); } catch (x) { return onError(x); } };
+    default: return (...args) => { try { return f(ctx, ...args); } catch (x) { return onError(x); } };
+  }
 }

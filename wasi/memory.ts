@@ -1,5 +1,5 @@
 // Reading and writing guest memory. The memory's buffer is re-read on every access because
-// memory.grow replaces it; views are cheap to make on a fixed buffer.
+// memory.grow replaces it; the DataView is kept for as long as the buffer stays the same.
 import { GuestTrap } from './errors';
 import { Layout } from './spec';
 
@@ -13,6 +13,8 @@ export interface MemoryLike {
 
 export class GuestMemory {
   memory: MemoryLike | undefined;
+  private viewedBuffer: ArrayBuffer | SharedArrayBuffer | undefined;
+  private cachedView: DataView | undefined;
 
   private buffer(): ArrayBuffer | SharedArrayBuffer {
     if (!this.memory) throw new Error('WASI: the instance exports no memory named "memory"');
@@ -20,7 +22,12 @@ export class GuestMemory {
   }
 
   view(): DataView {
-    return new DataView(this.buffer());
+    const buffer = this.buffer();
+    if (buffer !== this.viewedBuffer || this.cachedView === undefined) {
+      this.viewedBuffer = buffer;
+      this.cachedView = new DataView(buffer);
+    }
+    return this.cachedView;
   }
 
   bytes(ptr: number, len: number): Uint8Array {

@@ -34,6 +34,8 @@ export interface Resolved {
   trailingSlash: boolean;
   /** Host fd of the parent we opened (closed by release), or -1 when the parent is the base fd. */
   parentFd: number;
+  /** lstat of the final component when the walk took it (bigint, as filestat needs). */
+  stats?: fs.BigIntStats;
 }
 
 /** Closes what resolve() opened. */
@@ -86,6 +88,7 @@ export function resolve(baseFd: number, guestPath: string, followFinal: boolean)
   let links = 0;
   let mustBeDir = trailingSlash;
   let name = '.'; // a path that ends on a directory names that directory itself
+  let finalStats: fs.BigIntStats | undefined;
   try {
     while (pending.length > 0) {
       const component = pending.shift() as string;
@@ -100,9 +103,9 @@ export function resolve(baseFd: number, guestPath: string, followFinal: boolean)
         break;
       }
       const at = `${fdPath(current())}/${component}`;
-      let stats: fs.Stats;
+      let stats: fs.Stats | fs.BigIntStats;
       try {
-        stats = fs.lstatSync(at);
+        stats = last ? (finalStats = fs.lstatSync(at, { bigint: true })) : fs.lstatSync(at);
       } catch (error) {
         if (last && (error as NodeJS.ErrnoException).code === 'ENOENT') {
           name = component; // a name to create
@@ -135,7 +138,8 @@ export function resolve(baseFd: number, guestPath: string, followFinal: boolean)
   const parentFd = held.pop() ?? -1;
   for (const fd of held) fs.closeSync(fd);
   const parent = fdPath(parentFd >= 0 ? parentFd : baseFd);
-  return { parent, name, path: `${parent}/${name}`, trailingSlash, parentFd };
+  const stats = finalStats && !finalStats.isSymbolicLink() ? finalStats : undefined;
+  return { parent, name, path: `${parent}/${name}`, trailingSlash, parentFd, stats };
 }
 
 /** Runs `use` on the resolved path and releases it afterwards. */

@@ -50,8 +50,11 @@ export const pathFunctions = [
     (ctx, fd: number, flags: number, ptr: number, len: number, out: number) => {
       const [dir, path] = dirAndPath(ctx, fd, Rights.PATH_FILESTAT_GET, ptr, len);
       const follow = (flags & Lookupflags.SYMLINK_FOLLOW) !== 0;
-      const stats = withResolved(dir.hostFd, path, follow, (r) =>
-        fs.lstatSync(r.path, { bigint: true }),
+      const stats = withResolved(
+        dir.hostFd,
+        path,
+        follow,
+        (r) => r.stats ?? fs.lstatSync(r.path, { bigint: true }),
       );
       writeFilestat(ctx, out, stats);
       return 0;
