@@ -84,6 +84,14 @@ if [ "$write_config" = 1 ]; then
       [ -s "$config" ] || echo "version = $version"
       echo
       cat "$snippet"
+      # A runtimes table in the file replaces containerd's built-in list, which holds runc, the
+      # default runtime: without it the CRI plugin refuses to load. Keep runc when it is absent.
+      if ! grep -q 'containerd\.runtimes\.runc\]' "$config" 2>/dev/null; then
+        echo
+        echo "# containerd's default runtime, kept: a runtimes table replaces the built-in list"
+        sed -n 's/runtimes\.tswasm\]$/runtimes.runc]/p' "$snippet"
+        echo '  runtime_type = "io.containerd.runc.v2"'
+      fi
     } >>"$config"
     say "added the tswasm runtime to $config (config version $version)"
   fi

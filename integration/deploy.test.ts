@@ -5,7 +5,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { repoRoot, run } from './harness';
+import { Background, repoRoot, run, until } from './harness';
 
 describe('deploy/install.sh', function () {
   this.timeout(60_000);
@@ -62,6 +62,43 @@ describe('deploy/install.sh', function () {
     const text = fs.readFileSync(config, 'utf8');
     assert.match(text, /^version = 2\n/); // Debian's containerd is 1.6
     assert.match(text, /runtime_type = "io\.containerd\.tswasm\.v1"/);
+  });
+
+  it('leaves a config on which containerd loads the CRI plugin with the tswasm runtime', async () => {
+    // a minimal config: the appended runtimes table must not lose runc, the CRI default
+    const config = path.join(dir, 'config.toml');
+    const socket = path.join(dir, 'c.sock');
+    fs.writeFileSync(
+      config,
+      [
+        'version = 2',
+        `root = "${dir}/root"`,
+        `state = "${dir}/state"`,
+        '[grpc]',
+        `  address = "${socket}"`,
+        '[ttrpc]',
+        `  address = "${socket}.ttrpc"`,
+        '',
+      ].join('\n'),
+    );
+    const result = await install('--prefix', path.join(dir, 'prefix'), '--config', config);
+    assert.equal(result.code, 0, result.stderr);
+    const containerd = new Background('containerd', ['--config', config]);
+    try {
+      const plugins = await until(
+        'containerd to answer',
+        async () => {
+          const ls = await run('ctr', ['-a', socket, 'plugins', 'ls']);
+          return ls.code === 0 ? ls.stdout : undefined;
+        },
+        20_000,
+        100,
+      );
+      assert.match(plugins, /io\.containerd\.grpc\.v1\s+cri\s+\S+\s+ok/, containerd.stderr);
+    } finally {
+      containerd.kill('SIGTERM');
+      await containerd.wait(10_000);
+    }
   });
 
   it('refuses a config version it does not know', async () => {
