@@ -22,8 +22,16 @@ import {
 
 export const tswasmRuntime = 'io.containerd.tswasm.v1';
 
+/** The pause image the CRI plugin is configured with (tests import it under this name). */
+export const criSandboxImage = 'docker.io/tswasm-test/pause:latest';
+/** The namespace the CRI plugin keeps its images and containers in. */
+export const criNamespace = 'k8s.io';
+
 export interface ContainerdOptions {
-  /** keep the CRI plugin (off by default: it wants CNI and slows start-up) */
+  /**
+   * Keep the CRI plugin (off by default: it slows start-up), with runtime handler `tswasm`, the
+   * sandbox image `criSandboxImage` and an empty CNI config (host-network pods need none).
+   */
   cri?: boolean;
   /** containerd log level; `debug` shows every shim call */
   logLevel?: 'debug' | 'info' | 'warn';
@@ -60,6 +68,7 @@ export class Containerd {
         '[debug]',
         `  level = "${options.logLevel ?? 'info'}"`,
         // overlayfs works on this ext4 root; it is containerd's default snapshotter
+        ...(options.cri ? criConfig(dir) : []),
         '',
       ].join('\n'),
     );
@@ -127,6 +136,14 @@ export class Containerd {
   /** Runs `ctr -a SOCKET -n NAMESPACE ARGS...`. */
   ctr(args: string[], options: RunOptions = {}): Promise<RunResult> {
     return run('ctr', ['-a', this.socket, '-n', this.namespace, ...args], {
+      timeoutMs: 60_000,
+      ...options,
+    });
+  }
+
+  /** Runs `ctr` in another namespace (e.g. `criNamespace`). */
+  ctrIn(namespace: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+    return run('ctr', ['-a', this.socket, '-n', namespace, ...args], {
       timeoutMs: 60_000,
       ...options,
     });
@@ -237,4 +254,21 @@ export class Containerd {
       await this.ctr(['container', 'rm', id], { timeoutMs: 10_000 });
     }
   }
+}
+
+function criConfig(dir: string): string[] {
+  const cri = '[plugins."io.containerd.grpc.v1.cri"';
+  for (const sub of ['bin', 'conf']) fs.mkdirSync(path.join(dir, 'cni', sub), { recursive: true });
+  return [
+    `${cri}]`,
+    `  sandbox_image = "${criSandboxImage}"`,
+    `${cri}.cni]`,
+    `  bin_dir = "${path.join(dir, 'cni', 'bin')}"`,
+    `  conf_dir = "${path.join(dir, 'cni', 'conf')}"`,
+    `${cri}.containerd.runtimes.tswasm]`,
+    `  runtime_type = "${tswasmRuntime}"`,
+    // a runtimes table replaces the built-in list; without runc (the default) CRI won't load
+    `${cri}.containerd.runtimes.runc]`,
+    '  runtime_type = "io.containerd.runc.v2"',
+  ];
 }
