@@ -141,8 +141,15 @@ export function runModule(options: RunOptions): RunResult {
       );
     }
     try {
-      if (options.invoke === undefined)
+      if (options.invoke === undefined) {
+        if (typeof instance.exports._start !== 'function') {
+          throw new RunError(
+            'link',
+            `${options.file} exports no _start function (try --invoke NAME)`,
+          );
+        }
         return { exitCode: wasi.start(instance), engine: engine.name };
+      }
       const fn = instance.exports[options.invoke];
       if (typeof fn !== 'function') {
         throw new RunError(

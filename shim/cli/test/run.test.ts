@@ -167,6 +167,28 @@ describe('tswasm-shim run: command-line errors', () => {
     }
   });
 
+  it('a module without _start (and no --invoke) is an error naming the file, exit 1', () => {
+    const dir = tempDir('cli');
+    try {
+      // (module (memory (export "memory") 1) (func (export "f") (result i32) i32.const 7))
+      const reactor = Buffer.from(
+        '0061736d010000000105016000017f030201000503010001070e02066d656d6f7279020001660000' +
+          '0a0601040041070b',
+        'hex',
+      );
+      const file = path.join(dir, 'reactor.wasm');
+      fs.writeFileSync(file, reactor);
+      const result = run([file]);
+      assert.equal(result.status, 1, result.stderr);
+      assert.match(result.stderr, /reactor\.wasm exports no _start function/);
+      const invoked = run(['--invoke', 'f', file]);
+      assert.equal(invoked.stdout, '7\n');
+      assert.equal(invoked.status, 0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a bad flag prints a specific error and the usage, and exits 2', () => {
     for (const [args, message] of [
       [['--frobnicate', hello], /unknown option --frobnicate/],
