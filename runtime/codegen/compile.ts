@@ -54,6 +54,31 @@ interface Frame {
   /** Offset of the frame's `end` (and of its `else`, for an if that has one). */
   endPos: number;
   elsePos: number;
+  /** Set when the block belongs to a flattened nest (see Nest); `k` is its depth, 1 outermost. */
+  nest?: { group: Nest; k: number };
+}
+
+/**
+ * A run of at least NEST_MIN directly nested empty blocks (`block block block ... br_table`, how
+ * compilers lower big switches). V8's parser overflows its stack on a few thousand nested JS
+ * blocks, so such a nest is emitted flat: the innermost body runs inside one labeled block
+ * (`inner`) and a branch to block k sets `j = k` and leaves it; the code after each block's
+ * end then follows as the cases of `for(;;){switch(j){case n: ... case 2: ...}break;}`, falling
+ * through as the nested blocks would, with later branches moving forward by `continue`.
+ */
+interface Nest {
+  n: number;
+  j: string;
+  inner: string;
+  loop: string;
+  inTails: boolean;
+}
+
+let NEST_MIN = 200;
+
+/** Changes the nest-flattening threshold (tests use small values). */
+export function setNestThreshold(blocks: number): void {
+  NEST_MIN = blocks;
 }
 
 /**
@@ -278,9 +303,16 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
     for (let i = 1; i < flat.length; i++) s += `X[${i - 1}]=${flat[i]};`;
     return `${s}return ${flat[0]};`;
   };
+  /** Code that resumes after the end of a flattened nest's block. */
+  const nestJump = (f: Frame): string => {
+    const { group, k } = f.nest!;
+    if (!group.inTails) return `${group.j}=${k};break ${group.inner};`;
+    return k === 1 ? `break ${group.loop};` : `${group.j}=${k};continue ${group.loop};`;
+  };
   const branchCode = (depth: number): string => {
     const index = frames.length - 1 - depth;
     const f = frames[index];
+    if (f.nest !== undefined && index >= E.frameBase) return nestJump(f);
     if (f.kind === Kind.Func) return returnCode();
     if (index < E.frameBase) {
       const arity = f.kind === Kind.Loop ? f.params.length : f.results.length;
@@ -332,6 +364,15 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
     const f = frames.pop()!;
     stack.length = f.base;
     for (const t of f.results) push(t);
+    if (f.nest !== undefined) {
+      const { group, k } = f.nest;
+      if (k === group.n) {
+        group.inTails = true;
+        emit(`${group.j}=${k};}${group.loop}:for(;;){switch(${group.j}){case ${k}:`);
+      } else if (k > 1) emit(`case ${k}:`);
+      else emit('}break;}');
+      return;
+    }
     switch (f.kind) {
       case Kind.Block:
       case Kind.If:
@@ -405,7 +446,11 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
         }
       } else if (code - 1 >= E.frameBase) {
         const f = frames[code - 1];
-        s += `if(t0===${code}){${f.kind === Kind.Loop ? 'continue' : 'break'} ${f.label};}`;
+        const jump =
+          f.nest !== undefined
+            ? nestJump(f)
+            : `${f.kind === Kind.Loop ? 'continue' : 'break'} ${f.label};`;
+        s += `if(t0===${code}){${jump}}`;
       } else {
         E.exits.add(code);
         s += `if(t0===${code}){t1=${code};break Lx;}`;
@@ -485,6 +530,43 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
         case 0x04: {
           // if
           const bt = blockType(r.s33());
+          if (key === 0x02 && bt.params.length === 0 && bt.results.length === 0) {
+            let n = 1;
+            while (
+              r.bytes[r.pos + 2 * (n - 1)] === 0x02 &&
+              r.bytes[r.pos + 2 * (n - 1) + 1] === 0x40
+            )
+              n++;
+            if (n >= NEST_MIN) {
+              const id = ++labelCount;
+              const group: Nest = {
+                n,
+                j: `j${id}`,
+                inner: `N${id}`,
+                loop: `Q${id}`,
+                inTails: false,
+              };
+              E.declared.add(group.j);
+              for (let k = 1; k <= n; k++) {
+                const start = at + 2 * (k - 1);
+                frames.push({
+                  kind: Kind.Block,
+                  label: `L${id}_${k}`,
+                  base: stack.length,
+                  params: [],
+                  results: [],
+                  saved: [],
+                  hasElse: false,
+                  endPos: blockEnds?.get(start)?.[0] ?? -1,
+                  elsePos: -1,
+                  nest: { group, k },
+                });
+              }
+              r.pos += 2 * (n - 1);
+              emit(`${group.inner}:{`);
+              break;
+            }
+          }
           const label = `L${++labelCount}`;
           let cond = '';
           if (key === 0x04) cond = pop()[0];
