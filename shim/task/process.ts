@@ -14,7 +14,7 @@ export interface ProcessEvents {
 export class Process {
   private stateValue: ProcessState = 'created';
   private exitInfo: ExitInfo | undefined;
-  private runner: Runner | undefined;
+  private readonly runner: Runner;
   private queue: Promise<unknown> = Promise.resolve();
   private stdinClosed = false;
   private readonly ended: Promise<ExitInfo>;
@@ -26,10 +26,12 @@ export class Process {
     readonly execId: string,
     readonly pid: number,
     readonly stdio: StdioPaths,
-    private readonly makeRunner: () => Runner,
+    makeRunner: () => Runner,
     private readonly events: ProcessEvents,
   ) {
     this.ended = new Promise((resolve) => (this.settle = resolve));
+    // made now, so a worker can boot and compile while containerd gets to Start
+    this.runner = makeRunner();
   }
 
   get state(): ProcessState {
@@ -49,8 +51,7 @@ export class Process {
   start(started: () => void): Promise<void> {
     return this.serialize(async () => {
       const next = transition(this.stateValue, 'start');
-      const runner = this.makeRunner();
-      this.runner = runner;
+      const runner = this.runner;
       // CloseIO may come before Start (ctr with an empty stdin)
       if (this.stdinClosed) runner.closeStdin();
       runner.start();
@@ -71,18 +72,18 @@ export class Process {
       if (ignoredSignals.has(signal)) return;
       if (this.stateValue === 'created') {
         // never started: it ends here, as a killed process would
-        this.runnerOrNew().discard();
+        this.runner.discard();
         this.exited({ status: 128 + SIGKILL, at: new Date(), oom: false });
         return;
       }
-      this.runner!.signal(signal);
+      this.runner.signal(signal);
     });
   }
 
   pause(): Promise<void> {
     return this.serialize(async () => {
       const next = transition(this.stateValue, 'pause');
-      this.runner!.pause();
+      this.runner.pause();
       this.stateValue = next;
     });
   }
@@ -90,7 +91,7 @@ export class Process {
   resume(): Promise<void> {
     return this.serialize(async () => {
       const next = transition(this.stateValue, 'resume');
-      this.runner!.resume();
+      this.runner.resume();
       this.stateValue = next;
     });
   }
@@ -100,7 +101,7 @@ export class Process {
     return this.serialize(async () => {
       const next = transition(this.stateValue, 'delete');
       if (this.stateValue === 'created') {
-        this.runnerOrNew().discard();
+        this.runner.discard();
         const exit = { status: 128 + SIGKILL, at: new Date(), oom: false };
         this.exitInfo = exit;
         this.settle(exit);
@@ -112,15 +113,15 @@ export class Process {
 
   closeStdin(): void {
     this.stdinClosed = true;
-    this.runner?.closeStdin();
+    this.runner.closeStdin();
   }
 
   usage(): Usage {
-    return this.runner?.usage() ?? { memoryBytes: 0, cpuNanos: 0 };
+    return this.runner.usage();
   }
 
   setMemoryLimit(bytes: number | undefined): void {
-    this.runner?.setMemoryLimit(bytes);
+    this.runner.setMemoryLimit(bytes);
   }
 
   /** True while the process may still run (not stopped or deleted). */
@@ -136,11 +137,6 @@ export class Process {
     this.exitInfo = exit;
     this.events.exited(this, exit);
     this.settle(exit);
-  }
-
-  private runnerOrNew(): Runner {
-    if (this.runner === undefined) this.runner = this.makeRunner();
-    return this.runner;
   }
 
   /** Runs `work` after every earlier operation on this process has finished. */

@@ -3,12 +3,14 @@
 // fallback; pauses it through the same flag; reads its memory and CPU for Stats.
 import * as fs from 'fs';
 import * as path from 'path';
+import type { EventLoopUtilization } from 'perf_hooks';
 import { Worker } from 'worker_threads';
 import type { ProcessPlan } from '../../oci/plan';
 import { failedPrecondition } from '../errors';
 import { OpenedOutput, OpenedStdin, openStdin } from '../stdio/open';
 import { EngineName, isInterruptible } from '../worker/engine';
 import {
+  gate,
   interrupt,
   reportKind,
   statSlot,
@@ -60,6 +62,9 @@ export class WasmRunner implements Runner {
   private finish!: (info: ExitInfo) => void;
   private worker: Worker | undefined;
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly gate = new Int32Array(new SharedArrayBuffer(4));
+  private eluAtStart: EventLoopUtilization | undefined;
+  private discarded = false;
   private readonly stats = new Float64Array(new SharedArrayBuffer(8 * statSlots));
   private report: WorkerReport | undefined;
   private killedBy: number | undefined;
@@ -75,9 +80,11 @@ export class WasmRunner implements Runner {
     this.exited = new Promise((resolve) => (this.finish = resolve));
     this.stats[statSlot.memoryLimit] = options.memoryLimit ?? 0;
     this.stdin = openStdin(options.stdinPath);
+    this.prepare();
   }
 
-  start(): void {
+  /** Spawns the worker now (Create): it boots and compiles, then waits at the gate for start(). */
+  private prepare(): void {
     const { plan, output } = this.options;
     const job: WorkerJob = {
       entryPath: plan.entryPath,
@@ -89,6 +96,7 @@ export class WasmRunner implements Runner {
       engine: this.options.engine,
       stdin: this.stdin.reader,
       interrupt: this.flag.buffer as SharedArrayBuffer,
+      gate: this.gate.buffer as SharedArrayBuffer,
       stats: this.stats.buffer as SharedArrayBuffer,
     };
     const limit = this.options.memoryLimit;
@@ -106,6 +114,16 @@ export class WasmRunner implements Runner {
     worker.on('message', (message: WorkerReport) => (this.report ??= message));
     worker.on('error', (err) => (this.workerFailure ??= err));
     worker.on('exit', () => this.complete());
+  }
+
+  start(): void {
+    try {
+      this.eluAtStart = this.worker?.performance.eventLoopUtilization();
+    } catch {
+      // not online yet: CPU counts from the worker's birth
+    }
+    Atomics.store(this.gate, 0, gate.go);
+    Atomics.notify(this.gate, 0);
   }
 
   signal(signal: number): void {
@@ -141,7 +159,7 @@ export class WasmRunner implements Runner {
     let activeMs = this.cpuBaseMs;
     if (this.worker !== undefined && !this.finished) {
       try {
-        activeMs = this.worker.performance.eventLoopUtilization().active;
+        activeMs = this.worker.performance.eventLoopUtilization(this.eluAtStart).active;
         this.cpuBaseMs = activeMs;
       } catch {
         // the worker is going away; keep the last figure
@@ -163,6 +181,11 @@ export class WasmRunner implements Runner {
   }
 
   discard(): void {
+    // the worker waits at the gate: let it go home without running
+    Atomics.store(this.gate, 0, gate.cancel);
+    Atomics.notify(this.gate, 0);
+    this.discarded = true;
+    void this.worker?.terminate();
     this.closeStdin();
     this.closeStdinReader();
     this.options.output.close();
@@ -203,7 +226,7 @@ export class WasmRunner implements Runner {
     if (this.finished) return;
     this.finished = true;
     const report = this.report ?? this.sharedReport();
-    if (report?.kind === 'failed' || report?.kind === 'trap')
+    if ((report?.kind === 'failed' || report?.kind === 'trap') && !this.discarded)
       this.options.log?.(
         `module ${report.kind === 'trap' ? 'trapped' : 'failed'}: ${report.message}`,
       );
@@ -218,9 +241,10 @@ export class WasmRunner implements Runner {
     else if (report?.kind === 'stopped') status = killedStatus;
     else if (report?.kind === 'failed') status = 1;
     else {
-      this.options.log?.(
-        `worker ended without a report: ${this.workerFailure?.message ?? 'no error'}`,
-      );
+      if (!this.discarded)
+        this.options.log?.(
+          `worker ended without a report: ${this.workerFailure?.message ?? 'no error'}`,
+        );
       status = 255;
     }
     // a signal that arrived while the module was ending on its own does not change its code,

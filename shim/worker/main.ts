@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as v8 from 'v8';
 import { parentPort, workerData } from 'worker_threads';
 import { loadEngine } from './engines';
-import { interrupt, reportKind, statSlot, WorkerJob, WorkerReport } from './protocol';
+import { gate, interrupt, reportKind, statSlot, WorkerJob, WorkerReport } from './protocol';
 import { createWasi } from './wasi-host';
 
 /** Thrown from a WASI call to unwind a module that went past its memory limit (V8 engine). */
@@ -31,18 +31,23 @@ function run(job: WorkerJob): WorkerReport {
   const flag = new Int32Array(job.interrupt);
   const stats = new Float64Array(job.stats);
   let overLimit = false;
-  let limit = stats[statSlot.memoryLimit] || undefined;
+  let limit: number | undefined;
   const onExceeded = () => {
     overLimit = true;
     Atomics.store(flag, 0, interrupt.stop);
   };
   engine.setInterruptFlag(flag);
-  engine.setMemoryLimit(limit, onExceeded);
   const stdout = job.stdout >= 0 ? job.stdout : fs.openSync('/dev/null', 'w');
   const stderr = job.stderr >= 0 ? job.stderr : fs.openSync('/dev/null', 'w');
   let memory: { readonly buffer: ArrayBuffer } | undefined;
   try {
+    // compiled at Create, while containerd is still on its way to Start
     const module = new engine.WebAssembly.Module(fs.readFileSync(job.entryPath));
+    const startGate = new Int32Array(job.gate);
+    Atomics.wait(startGate, 0, gate.closed);
+    if (Atomics.load(startGate, 0) === gate.cancel) return { kind: 'stopped' };
+    limit = stats[statSlot.memoryLimit] || undefined;
+    engine.setMemoryLimit(limit, onExceeded);
     const stdin = job.stdin >= 0 ? job.stdin : fs.openSync('/dev/null', 'r');
     const wasi = createWasi({
       args: job.args,

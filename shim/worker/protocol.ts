@@ -4,6 +4,12 @@
 
 export const interrupt = { run: 0, pause: 1, stop: 2 } as const;
 
+/**
+ * The start gate (Int32Array(1)): the worker is spawned and compiles the module at Create,
+ * then blocks on the gate until Start opens it (go) or the task goes away unstarted (cancel).
+ */
+export const gate = { closed: 0, go: 1, cancel: 2 } as const;
+
 /** Slots of the shared Float64Array the worker keeps up to date for Stats. */
 export const statSlot = {
   /** Bytes of the module's linear memory (worker writes). */
@@ -42,6 +48,8 @@ export interface WorkerJob {
   stdin: number;
   /** Int32Array(1) over this buffer: the engine's interrupt flag. */
   interrupt: SharedArrayBuffer;
+  /** Int32Array(1) over this buffer: the start gate. */
+  gate: SharedArrayBuffer;
   /** Float64Array(statSlots) over this buffer; holds the memory limit too. */
   stats: SharedArrayBuffer;
 }
