@@ -94,12 +94,18 @@ export function factoryFor(record: ModuleRecord, index: number): Factory {
 export function wasmBacktrace(stack: string | undefined): string {
   if (stack === undefined) return '';
   const frames: string[] = [];
-  const re = /at (w\d+_\d+\$[A-Za-z0-9_$]*) \(.*<anonymous>:(\d+):\d+\)/g;
+  const re = /at (w\d+_\d+\$[A-Za-z0-9_$]*?)(\$c\d+)? \(.*<anonymous>:(\d+):\d+\)/g;
+  let previousChunkOf: string | undefined;
   for (const match of stack.matchAll(re)) {
+    // A chunk of a split function (name$c<k>) stands for its function: the frames of the
+    // function's own JS pieces that called it are the same Wasm frame.
+    const sameWasmFrame = previousChunkOf === match[1];
+    previousChunkOf = match[2] !== undefined ? match[1] : undefined;
+    if (sameWasmFrame) continue;
     const gen = generatedByName.get(match[1]);
     if (gen === undefined) continue;
     // new Function puts two lines ("function anonymous(...", ") {") before the body.
-    const offset = gen.lineOffsets[Number(match[2]) - 3] ?? 0;
+    const offset = gen.lineOffsets[Number(match[3]) - 3] ?? 0;
     frames.push(`    ${frames.length}: 0x${offset.toString(16)} - ${gen.wasmName}`);
   }
   return frames.length > 0 ? `wasm backtrace:\n${frames.join('\n')}` : '';
