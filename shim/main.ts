@@ -21,6 +21,7 @@ Actions:
 Grouping: containers with the same io.containerd.tswasm.v1.group annotation, else the same
 io.kubernetes.cri.sandbox-id, share one daemon. Set TSWASM_SHIM_GROUPING=namespace in
 containerd's environment to host every container of a namespace in one daemon.
+TSWASM_ENGINE=v8 runs modules on V8's built-in WebAssembly instead of tswasm's engine.
 `;
 
 const flagSpec = {
