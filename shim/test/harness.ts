@@ -7,7 +7,7 @@ import * as pb from '../../proto';
 import { registerTaskService } from '../task/register';
 import { TaskService } from '../task/service';
 import { TtrpcClient, TtrpcServer } from '../ttrpc';
-import { engineName } from '../worker/engine';
+import { EngineName, engineName } from '../worker/engine';
 
 export const repo = path.resolve(__dirname, '../../..');
 export const fixture = (name: string) => path.join(repo, 'build/fixtures', `${name}.wasm`);
@@ -60,7 +60,10 @@ export class ServedTaskService {
   private client!: TtrpcClient;
   private eventWaiters: Array<() => void> = [];
 
-  constructor(readonly socket: string) {
+  constructor(
+    readonly socket: string,
+    engine: EngineName = engineName(),
+  ) {
     this.service = new TaskService({
       publisher: {
         publish: (topic, typeName, event) => {
@@ -69,7 +72,7 @@ export class ServedTaskService {
         },
       },
       namespace: 'test',
-      engine: engineName(),
+      engine,
       onShutdown: () => this.shutdownCalls++,
       log: (level, message) => {
         if (level === 'warn' || level === 'error')
