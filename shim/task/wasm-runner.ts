@@ -47,6 +47,14 @@ export function workerScript(): string {
   return found;
 }
 
+/**
+ * The worker's JS heap cap under a container memory limit. The heap also holds the engine's
+ * compiled code, which is ours rather than the module's, so it gets room beyond the limit.
+ */
+export function heapLimitMb(limitBytes: number): number {
+  return Math.max(256, 2 * Math.ceil(limitBytes / 2 ** 20));
+}
+
 let stuckWorkers = 0;
 
 /**
@@ -106,9 +114,7 @@ export class WasmRunner implements Runner {
       stderr: false,
       // the JS heap is bounded too, so a runaway worker ends as OOM, not the whole daemon
       resourceLimits:
-        limit === undefined
-          ? undefined
-          : { maxOldGenerationSizeMb: Math.max(64, Math.ceil(limit / 2 ** 20)) },
+        limit === undefined ? undefined : { maxOldGenerationSizeMb: heapLimitMb(limit) },
     });
     this.worker = worker;
     worker.on('message', (message: WorkerReport) => (this.report ??= message));
