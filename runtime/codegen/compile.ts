@@ -946,14 +946,15 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
   const pre: string[] = [
     '"use strict";',
     `const {${HELPER_NAMES.join(',')}}=R;`,
-    'const F=I.f,MS=I.mem,RF=I.refs,EL=I.e,DA=I.d,INT=R.interrupt;',
+    // The interrupt flag is bound once per function and instance (at its first call).
+    'const F=I.f,MS=I.mem,RF=I.refs,EL=I.e,DA=I.d,IF=R.interrupt.flag;',
   ];
   for (const g of usedGlobals) pre.push(`const g${g}=I.g[${g}];`);
   for (const t of usedTables) pre.push(`const T${t}=I.t[${t}];`);
   const all: string[] = [...pre];
   const lineOffsets: number[] = new Array(pre.length).fill(body.start);
   const addFunction = (e: Emitter, header: string, vars: string[]): void => {
-    const head: string[] = [header, 'const IF=INT.flag;'];
+    const head: string[] = [header];
     const usesMemory = e.lines.some((l) => /\bM[.,]/.test(l));
     if (usesMemory) head.push('let M=MS.dv;');
     const refreshWith = usesMemory ? 'M=MS.dv;' : '';

@@ -454,6 +454,10 @@ const noFlag: Int32Array = new Int32Array(1);
 /** The interrupt flag generated code polls (flag[0]: 0 run, 1 pause, 2 stop). */
 export const interrupt = { flag: noFlag };
 
+/**
+ * Sets this thread's interrupt flag. Generated code binds the flag when a function is first
+ * called in an instance, so set it before instantiating (or at least before running).
+ */
 export function setInterruptFlag(flag: Int32Array | undefined): void {
   interrupt.flag = flag ?? noFlag;
 }
