@@ -223,6 +223,15 @@ export class WasmRunner implements Runner {
   private terminate(worker: Worker): void {
     if (this.finished) return;
     void worker.terminate();
+    // a read blocked on stdin cannot be terminated; a byte through our keeper wakes it, and the
+    // module is terminated before it sees the byte
+    if (this.stdin.keeper >= 0) {
+      try {
+        fs.writeSync(this.stdin.keeper, '\n');
+      } catch {
+        // the pipe is full: the reader is not blocked then
+      }
+    }
     // a worker stuck in a blocking system call cannot be terminated: report the exit anyway
     setTimeout(() => this.complete(true), terminateGraceMs).unref();
   }

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as pb from '../../proto';
 import { RpcError, StatusCode } from '../ttrpc';
+import { hasStuckWorkers } from '../task/wasm-runner';
 import { engineName } from '../worker/engine';
 import { makeBundle, ServedTaskService, tempDir } from './harness';
 
@@ -424,6 +425,23 @@ describe('shim Task service over ttrpc', function () {
     const waited = await served.call('Wait', { id: 'cat' });
     assert.equal(waited.exitStatus, 0);
     assert.equal(fs.readFileSync(io.stdout, 'utf8'), 'piped text\n[eof]\n');
+  });
+
+  it('kills a module blocked reading stdin promptly, leaving no stuck worker', async () => {
+    const bundle = makeBundle(root, 'catk', {
+      args: ['/cat.wasm'],
+      files: { 'cat.wasm': { fixture: 'shim_cat' } },
+    });
+    const stdin = path.join(root, 'catk.in');
+    assert.equal(spawnSync('mkfifo', [stdin]).status, 0);
+    await served.call('Create', { id: 'catk', bundle, stdin, ...outputFiles('catk') });
+    await served.call('Start', { id: 'catk' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const t0 = Date.now();
+    await served.call('Kill', { id: 'catk', signal: SIGKILL });
+    assert.equal((await served.call('Wait', { id: 'catk' })).exitStatus, 137);
+    assert.ok(Date.now() - t0 < 1000, `took ${Date.now() - t0} ms`);
+    assert.equal(hasStuckWorkers(), false);
   });
 
   it('gives EOF on stdin when CloseIO comes before the module reads, with no writer left', async () => {
