@@ -120,6 +120,7 @@ export function instantiateRecord(
           if (!sameType(ref.type, type))
             throw new LinkError(`${where}: imported function does not match the expected type`);
         } else ref = hostFunction(v as (...a: unknown[]) => unknown, type, imp.name);
+        if (ref.f !== ref.generated) ref.callers.push([ctx.f, ctx.f.length]);
         ctx.refs.push(ref);
         ctx.f.push(ref.f);
         break;
@@ -196,6 +197,10 @@ export function instantiateRecord(
       if (real === (stub as InternalFunction)) {
         real = factoryFor(record, index)(ctx, helpers, X, H) as InternalFunction;
         ref.f = real;
+        ref.generated = real;
+        // Instances importing this function call it directly from now on, too.
+        for (const [table, at] of ref.callers) table[at] = real;
+        ref.callers = [];
       }
       ctx.f[index] = real;
       return (real as (...a: unknown[]) => unknown)(...args);

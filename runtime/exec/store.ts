@@ -135,6 +135,10 @@ export type InternalFunction = (...args: never[]) => unknown;
 export class FuncRef {
   /** The exported JS function wrapping this reference, created on first need. */
   js: ((...args: unknown[]) => unknown) | undefined = undefined;
+  /** Function arrays of importing instances holding `f`, updated when `f` is generated. */
+  callers: [InternalFunction[], number][] = [];
+  /** The generated function, once a lazily compiled function has been generated. */
+  generated: InternalFunction | undefined = undefined;
   constructor(
     readonly type: FuncType,
     readonly typeId: number,
