@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseProcess, readBundleConfig } from '../../oci/config';
-import { PlanError, planExec, planFromSpec } from '../../oci/plan';
+import { PlanError, planExec, planFromSpec, ProcessPlan, RunPlan } from '../../oci/plan';
 import * as pb from '../../proto';
 import { alreadyExists, invalidArgument, notFound, ShimError, unimplemented } from '../errors';
 import { mountAll, unmountAll } from '../mount';
@@ -70,26 +70,10 @@ export class TaskService {
         stderr: req.stderr,
         terminal: req.terminal,
       };
-      let makeRunner: () => Runner;
-      if (plan.process === undefined) {
-        makeRunner = () => new SandboxRunner();
-      } else {
-        const output = openOutput(stdio, {
-          containerId: req.id,
-          namespace: this.options.namespace,
-        });
-        const processPlan = plan.process;
-        makeRunner = () =>
-          new WasmRunner({
-            plan: processPlan,
-            preopens: plan.preopens,
-            memoryLimit: plan.memoryLimit,
-            output,
-            stdinPath: stdinPath(stdio.stdin),
-            engine: this.options.engine,
-            log: (m) => this.options.log('warn', `${req.id}: ${m}`),
-          });
-      }
+      const makeRunner =
+        plan.process === undefined
+          ? () => new SandboxRunner()
+          : this.wasmRunner(req.id, '', plan.process, plan, stdio);
       const init = new Process(req.id, '', this.pid, stdio, makeRunner, this.processEvents);
       this.containers.set(req.id, new Container(req.id, bundle, plan, init, mounted));
     } catch (err) {
@@ -224,17 +208,7 @@ export class TaskService {
       stderr: req.stderr,
       terminal: req.terminal,
     };
-    const output = openOutput(stdio, { containerId: req.id, namespace: this.options.namespace });
-    const makeRunner = () =>
-      new WasmRunner({
-        plan: processPlan,
-        preopens: container.plan.preopens,
-        memoryLimit: container.plan.memoryLimit,
-        output,
-        stdinPath: stdinPath(stdio.stdin),
-        engine: this.options.engine,
-        log: (m) => this.options.log('warn', `${req.id}/${req.execId}: ${m}`),
-      });
+    const makeRunner = this.wasmRunner(req.id, req.execId, processPlan, container.plan, stdio);
     container.addExec(
       new Process(req.id, req.execId, this.pid, stdio, makeRunner, this.processEvents),
     );
@@ -289,6 +263,36 @@ export class TaskService {
     if (this.containers.size > 0) return {};
     this.options.onShutdown();
     return {};
+  }
+
+  /**
+   * Opens a process's output and makes its runner now (the worker boots and compiles while
+   * containerd gets to Start); returns it the way Process takes it.
+   */
+  private wasmRunner(
+    containerId: string,
+    execId: string,
+    processPlan: ProcessPlan,
+    plan: RunPlan,
+    stdio: StdioPaths,
+  ): () => Runner {
+    const output = openOutput(stdio, { containerId, namespace: this.options.namespace });
+    const label = execId ? `${containerId}/${execId}` : containerId;
+    try {
+      const runner = new WasmRunner({
+        plan: processPlan,
+        preopens: plan.preopens,
+        memoryLimit: plan.memoryLimit,
+        output,
+        stdinPath: stdinPath(stdio.stdin),
+        engine: this.options.engine,
+        log: (m) => this.options.log('warn', `${label}: ${m}`),
+      });
+      return () => runner;
+    } catch (err) {
+      output.close();
+      throw err;
+    }
   }
 
   private container(id: string): Container {
