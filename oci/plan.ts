@@ -3,7 +3,7 @@
 // acts on (memory limit, CRI container type, sandbox and group ids).
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigError, OciProcess, OciSpec } from './config';
+import { ConfigError, OciMount, OciProcess, OciSpec } from './config';
 
 /** Annotations the shim reads. */
 export const annotations = {
@@ -61,7 +61,7 @@ export function planFromSpec(spec: OciSpec, bundle: string): RunPlan {
   const limit = spec.linux?.resources?.memory?.limit;
   return {
     rootfs,
-    preopens: { '/': rootfs },
+    preopens: { '/': rootfs, ...bindPreopens(spec.mounts ?? []) },
     memoryLimit: typeof limit === 'number' && limit > 0 ? limit : undefined,
     annotations: notes,
     containerType,
@@ -69,6 +69,30 @@ export function planFromSpec(spec: OciSpec, bundle: string): RunPlan {
     group: notes[annotations.group],
     process: containerType === 'sandbox' ? undefined : planProcess(spec.process, rootfs),
   };
+}
+
+/**
+ * The spec's bind mounts of directories (Kubernetes volumes, host paths) as extra preopens,
+ * guest destination → host source, so the module sees them where the spec puts them.
+ * Kernel filesystems (proc, sysfs, tmpfs, devpts...) and file binds (/etc/hosts) have no
+ * WASI meaning and are left out.
+ */
+export function bindPreopens(mounts: readonly OciMount[]): Record<string, string> {
+  const preopens: Record<string, string> = {};
+  for (const m of mounts) {
+    const options = m.options ?? [];
+    const isBind = m.type === 'bind' || options.includes('bind') || options.includes('rbind');
+    if (!isBind || m.source === undefined || !m.destination.startsWith('/')) continue;
+    const destination = path.posix.resolve('/', m.destination);
+    if (destination === '/') continue;
+    try {
+      if (!fs.statSync(m.source).isDirectory()) continue;
+    } catch {
+      continue;
+    }
+    preopens[destination] = m.source;
+  }
+  return preopens;
 }
 
 /** The plan for one process (init or exec) in a rootfs: resolves and checks the Wasm entry. */

@@ -118,6 +118,30 @@ describe('oci: config.json to run plan', () => {
     );
   });
 
+  it('preopens bind-mounted directories (volumes) where the spec puts them', () => {
+    const volume = bundle({}, {});
+    const b = bundle(
+      {
+        process: { args: ['/app.wasm'] },
+        mounts: [
+          { destination: '/proc', type: 'proc', source: 'proc' },
+          { destination: '/data/', type: 'bind', source: volume, options: ['rbind', 'rw'] },
+          { destination: '/cache', source: volume, options: ['bind'] },
+          { destination: '/etc/hosts', type: 'bind', source: path.join(volume, 'config.json') },
+          { destination: '/dev/shm', type: 'tmpfs', source: 'shm' },
+          { destination: '/gone', type: 'bind', source: path.join(volume, 'missing') },
+        ],
+      },
+      { 'app.wasm': wasm },
+    );
+    const plan = planFromSpec(readBundleConfig(b), b);
+    assert.deepEqual(plan.preopens, {
+      '/': path.join(b, 'rootfs'),
+      '/data': volume,
+      '/cache': volume,
+    });
+  });
+
   it('plans a CRI sandbox without a module', () => {
     const b = bundle({
       process: { args: ['/pause'] },
