@@ -82,6 +82,16 @@ for (const { name: engine } of engines()) {
         );
         assert.equal(result.status, 0);
         assert.equal(fs.readFileSync(path.join(dir, 'out.txt'), 'utf8'), 'written by wasm\n');
+        // --dir HOST alone maps HOST to the same guest path; '.' is where relative paths start
+        const here = spawnSync(
+          cli,
+          ['run', '--engine', engine, '--dir', '.', hello, '--read', 'in.txt'],
+          {
+            encoding: 'utf8',
+            cwd: dir,
+          },
+        );
+        assert.equal(here.stdout, 'hello from wasm\nread: first line\n', here.stderr);
         const exit = run(['--engine', engine, hello, '--exit', '42']);
         assert.equal(exit.status, 42);
       } finally {
