@@ -4,7 +4,6 @@
 // TSWASM_INTEG_ALL=1 runs the pending tests too (to see how far the shim in the tree gets).
 export const pendingShimFeatures: Record<string, string> = {
   metrics: 'shim Stats reports zero memory and CPU (no figures from the worker yet)',
-  pause: 'shim Pause refuses: the engine in use has no interrupt flag yet',
 };
 
 /** `it(title, fn)`, or `it.skip` naming the reason while any of `features` is pending. */
