@@ -2,6 +2,7 @@
 // wasi_misc.c), on every available engine, checking the programs' own assertions, the tree they
 // leave on disk, and that all engines print the same thing (differential).
 import { strict as assert } from 'assert';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { functionSignatures } from '../spec';
@@ -95,6 +96,25 @@ for (const engine of engines()) {
       const result = runFixture(engine, 'wasi_stdio_seek', { stdin: '0123456789' });
       assert.equal(result.stdout, 'abcd\n13 checks, 0 failed\n');
       assert.equal(result.exitCode, 0);
+    });
+
+    it('polls a FIFO opened with path_open until data, then until hangup (wasi_fifo.c)', () => {
+      const dir = tempDir('fifo');
+      try {
+        const fifo = path.join(dir, 'fifo');
+        assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+        // The writer is another process: this one is busy running the guest synchronously.
+        const writer = spawn('sh', [
+          '-c',
+          `exec 3>"${fifo}"; sleep 0.2; printf 'hello\\n' >&3; sleep 0.3; printf 'world\\n' >&3`,
+        ]);
+        const result = runFixture(engine, 'wasi_fifo', { preopens: { '/work': dir } });
+        writer.kill();
+        assert.match(result.stdout, /^data: hello\ndata: world\neof\n\d+ checks, 0 failed\n$/);
+        assert.equal(result.exitCode, 0);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('sees memory.grow: the buffer is re-read on every call', () => {
