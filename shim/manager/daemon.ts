@@ -19,6 +19,9 @@ export interface DaemonOptions {
   debug: boolean;
 }
 
+/** How long a daemon without containers waits for one before it exits. */
+const idleExitMs = 5 * 60_000;
+
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   const logger = openLogger(path.join(options.bundle, 'log'), options.debug);
   const publisher = new EventPublisher(options.ttrpcAddress, options.namespace);
@@ -43,7 +46,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     engine: engineName(),
     onShutdown: () => {
       // from now on `start` finds no daemon here and starts a new one for the group
-      fs.rmSync(options.socket, { force: true });
+      if (ownsSocket()) fs.rmSync(options.socket, { force: true });
       // answer Shutdown first, then go
       setTimeout(() => void shutdown(), 20);
     },
@@ -59,5 +62,24 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   );
   process.on('SIGPIPE', () => {});
   await server.listen(options.socket);
+  const socketInode = fs.statSync(options.socket).ino;
+  /** Whether the socket file is still the one we bound (not a successor's). */
+  const ownsSocket = () => {
+    try {
+      return fs.statSync(options.socket).ino === socketInode;
+    } catch {
+      return false;
+    }
+  };
+  // a daemon nobody uses (containerd went away between start and Create, or a start race
+  // left a second daemon without a socket) leaves after a while rather than forever
+  let lastBusy = Date.now();
+  setInterval(() => {
+    if (service.containerCount > 0) lastBusy = Date.now();
+    else if (Date.now() - lastBusy > idleExitMs) {
+      if (ownsSocket()) fs.rmSync(options.socket, { force: true });
+      void shutdown();
+    }
+  }, 10_000).unref();
   logger.log('info', `serving ${options.socket} (pid ${process.pid}, engine ${engineName()})`);
 }
