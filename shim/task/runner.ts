@@ -32,13 +32,18 @@ export interface Runner {
   discard(): void;
 }
 
-/** Signals containerd may send that do not end a process. */
+/** Signals containerd may send that do not end a process; every other one ends it. */
 export const ignoredSignals: ReadonlySet<number> = new Set([
   0, // existence check
   17, // SIGCHLD
   18, // SIGCONT
   23, // SIGURG
   28, // SIGWINCH
+  // job-control stops do not end a process (Pause is the way to stop a module)
+  19, // SIGSTOP
+  20, // SIGTSTP
+  21, // SIGTTIN
+  22, // SIGTTOU
 ]);
 
 export const SIGINT = 2;
