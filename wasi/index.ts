@@ -122,10 +122,9 @@ export class WASI {
     if (this.started) throw new Error('WASI: this instance has already started');
     this.started = true;
     const memory = instance.exports.memory as MemoryLike | undefined;
-    if (
-      !memory ||
-      !(memory.buffer instanceof ArrayBuffer || memory.buffer instanceof SharedArrayBuffer)
-    ) {
+    // Duck-typed: an engine's memory may come from another realm, where instanceof fails.
+    const buffer = (memory as { buffer?: { byteLength?: unknown } } | undefined)?.buffer;
+    if (!memory || typeof buffer?.byteLength !== 'number') {
       throw new TypeError('WASI: the instance exports no memory named "memory"');
     }
     this.ctx.memory.memory = memory;

@@ -95,6 +95,16 @@ describe('WASI ABI', () => {
     wasi.close();
   });
 
+  it('start refuses an instance without memory or without _start, naming what is missing', () => {
+    assert.throws(
+      () => new WASI().start({ exports: { _start: () => {} } }),
+      /no memory named "memory"/,
+    );
+    const memory = new Memory({ initial: 1 });
+    assert.throws(() => new WASI().start({ exports: { memory } }), /no "_start" function/);
+    assert.equal(new WASI().start({ exports: { memory, _start: () => {} } }), 0);
+  });
+
   it('proc_exit unwinds with an exit signal that start turns into the exit code', () => {
     const { wasi } = setup();
     assert.throws(
