@@ -3,8 +3,15 @@
 // with the polymorphic stack (popping past an unreachable frame's height yields the unknown
 // type, 0). Regular instructions are typed from the tables in optable.ts; the 0xFC and 0xFD
 // prefixes are dispatched to misc.ts and simd.ts. One instance is reused for all bodies of a
-// module so validation allocates almost nothing per function.
-import { FunctionBody, FuncType, ValType } from '../model';
+// module so validation allocates nothing per instruction.
+//
+// Speed: the main loop (`run`) keeps the position, the stack pointer and the current frame's
+// height in locals and validates the common instructions inline (variables, constants,
+// numeric and memory instructions, blocks, branches, calls). An inline fast path only ever
+// commits when the instruction is valid; anything else (a type mismatch, an unreachable
+// frame's polymorphic stack, a long immediate, a rare instruction) re-reads the instruction
+// with `step`, the plain spec-shaped code, which produces every error message.
+import { FunctionBody, FuncType, GlobalType, ValType } from '../model';
 import { BinaryReader, DecodeError } from '../binary/reader';
 import { ModuleContext, failInFunction, isRefType, typeListName, typeName } from './context';
 import { MemorySignature, Signature, memoryOps, numericOps } from './optable';
@@ -26,29 +33,78 @@ const enum FrameKind {
   Function,
 }
 
-/** A control frame: a block, loop, if/else or the function body itself. */
-class Frame {
-  kind: FrameKind = FrameKind.Block;
-  params: readonly ValType[] = EMPTY;
-  results: readonly ValType[] = EMPTY;
-  /** Operand stack height at entry (below the block's parameters). */
-  height = 0;
-  unreachable = false;
-}
-
 const EMPTY: readonly ValType[] = [];
 /** The result list of the single-value block types, by type byte. */
 const singleResult: (readonly ValType[] | undefined)[] = [];
 for (const t of Object.values(ValType)) singleResult[t] = [t];
 
-const IRREGULAR = 0;
-const NUMERIC = 1;
-const MEMORY = 2;
-/** How the main loop dispatches each single-byte opcode (one typed-array load). */
-const opcodeKinds = new Uint8Array(256);
+/** 1 for the reference types, by type byte (select without a type refuses them). */
+const isRef = new Uint8Array(256);
+isRef[ValType.funcref] = 1;
+isRef[ValType.externref] = 1;
+
+// The typing tables flattened into typed arrays for the main loop: one load per fact.
+/** Numeric instructions: operand count (1 or 2; 0 = not an inline numeric instruction). */
+const numArity = new Uint8Array(256);
+/** Numeric instructions: the type of every operand (all operands share one type). */
+const numParam = new Uint8Array(256);
+/** Numeric instructions: the result type. */
+const numResult = new Uint8Array(256);
+/** Loads and stores: 1 for a load, 2 for a store, 0 for neither. */
+const memKind = new Uint8Array(256);
+/** Loads: the result type; stores: the stored value's type. */
+const memType = new Uint8Array(256);
+/** Loads and stores: log2 of the natural alignment. */
+const memAlign = new Uint8Array(256);
 for (let op = 0; op < 256; op++) {
-  opcodeKinds[op] =
-    numericOps[op] !== undefined ? NUMERIC : memoryOps[op] !== undefined ? MEMORY : IRREGULAR;
+  const n = numericOps[op];
+  if (n !== undefined && n.result !== undefined && n.params.every((t) => t === n.params[0])) {
+    if (n.params.length === 1 || n.params.length === 2) {
+      numArity[op] = n.params.length;
+      numParam[op] = n.params[0];
+      numResult[op] = n.result;
+    }
+  }
+  const m = memoryOps[op];
+  if (m !== undefined && m.params[0] === ValType.i32) {
+    if (m.params.length === 1 && m.result !== undefined) {
+      memKind[op] = 1;
+      memType[op] = m.result;
+    } else if (m.params.length === 2 && m.result === undefined) {
+      memKind[op] = 2;
+      memType[op] = m.params[1];
+    }
+    memAlign[op] = m.naturalAlign;
+  }
+}
+
+/**
+ * End of a well-formed signed LEB128 of at most 32 bits starting at `p`, or -1 when it is
+ * malformed or runs past `end` (the caller then lets the reader report why).
+ */
+function skipS32(bytes: Uint8Array, p: number, end: number): number {
+  const last = p + 4;
+  for (; p < last; p++) {
+    if (p >= end) return -1;
+    if (bytes[p] < 0x80) return p + 1;
+  }
+  if (p >= end) return -1;
+  const b = bytes[p];
+  if ((b & 0x80) !== 0) return -1;
+  const rest = b & 0x70;
+  if ((b & 0x08) === 0 ? rest !== 0 : rest !== 0x70) return -1;
+  return p + 1;
+}
+
+/** End of a well-formed unsigned LEB128 of at most 32 bits starting at `p`, or -1. */
+function skipU32(bytes: Uint8Array, p: number, end: number): number {
+  const last = p + 4;
+  for (; p < last; p++) {
+    if (p >= end) return -1;
+    if (bytes[p] < 0x80) return p + 1;
+  }
+  if (p >= end) return -1;
+  return (bytes[p] & 0xf0) === 0 ? p + 1 : -1;
 }
 
 /** Largest local count stored as a flat type array; beyond it locals are looked up by group. */
@@ -56,14 +112,20 @@ const FLAT_LOCALS_LIMIT = 1 << 20;
 
 export class BodyValidator {
   /** The operand stack: value types by their binary encoding, UNKNOWN for bottom. */
-  private vals = new Uint8Array(256);
+  private vals: Uint8Array = new Uint8Array(256);
   private sp = 0;
-  private frames: Frame[] = [];
+  // The control stack, one typed array (or reference array) per frame field.
+  private frameKind = new Uint8Array(64);
+  /** Operand stack height at entry (below the block's parameters). */
+  private frameHeight = new Int32Array(64);
+  private frameUnreachable = new Uint8Array(64);
+  private frameParams: (readonly ValType[])[] = new Array<readonly ValType[]>(64).fill(EMPTY);
+  private frameResults: (readonly ValType[])[] = new Array<readonly ValType[]>(64).fill(EMPTY);
   private depth = 0;
-  /** frames[depth - 1], kept at hand because every pop consults it. */
-  private top: Frame = new Frame();
   private localTypes = new Uint8Array(64);
   private localCount = 0;
+  /** Locals below this index are read inline from localTypes (0 when looked up by group). */
+  private flatLocalCount = 0;
   /** Group boundaries for bodies with more than FLAT_LOCALS_LIMIT locals. */
   private localGroupEnds: number[] = [];
   private localGroupTypes: ValType[] = [];
@@ -73,6 +135,9 @@ export class BodyValidator {
   at = 0;
   r: BinaryReader;
   private readonly bytes: Uint8Array;
+  private readonly funcs: readonly FuncType[];
+  private readonly globals: readonly GlobalType[];
+  private readonly hasMemory: boolean;
   /** Block type read by readBlockType. */
   private blockParams: readonly ValType[] = EMPTY;
   private blockResults: readonly ValType[] = EMPTY;
@@ -80,6 +145,9 @@ export class BodyValidator {
   constructor(readonly ctx: ModuleContext) {
     this.r = new BinaryReader(ctx.module.bytes);
     this.bytes = ctx.module.bytes;
+    this.funcs = ctx.funcs;
+    this.globals = ctx.globals;
+    this.hasMemory = ctx.memoryCount > 0;
   }
 
   /** Validates the body of function `funcIndex` (imports included in the index). */
@@ -114,8 +182,9 @@ export class BodyValidator {
 
   private setUpLocals(body: FunctionBody): void {
     const params = this.funcType.params;
+    const groups = body.locals;
     let total = params.length;
-    for (const group of body.locals) total += group.count;
+    for (let g = 0; g < groups.length; g++) total += groups[g].count;
     if (total > 0xffffffff) throw new DecodeError('too many locals', body.start);
     this.localCount = total;
     if (total <= FLAT_LOCALS_LIMIT) {
@@ -123,11 +192,15 @@ export class BodyValidator {
       const types = this.localTypes;
       let i = 0;
       for (; i < params.length; i++) types[i] = params[i];
-      for (const group of body.locals) {
-        types.fill(group.type, i, i + group.count);
-        i += group.count;
+      for (let g = 0; g < groups.length; g++) {
+        const count = groups[g].count;
+        const type = groups[g].type;
+        if (count === 1) types[i] = type;
+        else types.fill(type, i, i + count);
+        i += count;
       }
-      this.localGroupEnds.length = 0;
+      if (this.localGroupEnds.length !== 0) this.localGroupEnds = [];
+      this.flatLocalCount = total;
     } else {
       const ends: number[] = [];
       const types: ValType[] = [];
@@ -136,7 +209,7 @@ export class BodyValidator {
         ends.push(++i);
         types.push(p);
       }
-      for (const group of body.locals) {
+      for (const group of groups) {
         if (group.count === 0) continue;
         i += group.count;
         ends.push(i);
@@ -144,6 +217,7 @@ export class BodyValidator {
       }
       this.localGroupEnds = ends;
       this.localGroupTypes = types;
+      this.flatLocalCount = 0;
     }
   }
 
@@ -185,12 +259,16 @@ export class BodyValidator {
 
   // ---- operand stack ----
 
+  /** Doubles the operand stack; returns the new array. */
+  private growVals(): Uint8Array {
+    const grown = new Uint8Array(this.vals.length * 2);
+    grown.set(this.vals);
+    this.vals = grown;
+    return grown;
+  }
+
   push(t: number): void {
-    if (this.sp === this.vals.length) {
-      const grown = new Uint8Array(this.vals.length * 2);
-      grown.set(this.vals);
-      this.vals = grown;
-    }
+    if (this.sp === this.vals.length) this.growVals();
     this.vals[this.sp++] = t;
   }
 
@@ -200,9 +278,9 @@ export class BodyValidator {
 
   /** Pops any value; UNKNOWN when the frame is unreachable and its stack part is empty. */
   pop(): number {
-    const f = this.top;
-    if (this.sp === f.height) {
-      if (f.unreachable) return UNKNOWN;
+    const top = this.depth - 1;
+    if (this.sp === this.frameHeight[top]) {
+      if (this.frameUnreachable[top] !== 0) return UNKNOWN;
       this.fail('type mismatch: expected a value, found nothing');
     }
     return this.vals[--this.sp];
@@ -210,9 +288,9 @@ export class BodyValidator {
 
   /** Pops a value of type `expected` (UNKNOWN matches anything) and returns the actual type. */
   popExpect(expected: number): number {
-    const f = this.top;
-    if (this.sp === f.height) {
-      if (f.unreachable) return UNKNOWN;
+    const top = this.depth - 1;
+    if (this.sp === this.frameHeight[top]) {
+      if (this.frameUnreachable[top] !== 0) return UNKNOWN;
       this.mismatch(expected, undefined);
     }
     const actual = this.vals[--this.sp];
@@ -228,15 +306,15 @@ export class BodyValidator {
 
   /** Checks the top of the stack against `types` without popping (br_if, br_table targets). */
   private peekAll(types: readonly ValType[]): void {
-    const f = this.top;
-    const available = this.sp - f.height;
+    const top = this.depth - 1;
+    const available = this.sp - this.frameHeight[top];
     const n = types.length;
     for (let k = 0; k < n; k++) {
       const expected = types[n - 1 - k];
       if (k < available) {
         const actual = this.vals[this.sp - 1 - k];
         if (actual !== expected && actual !== UNKNOWN) this.mismatch(expected, actual);
-      } else if (!f.unreachable) {
+      } else if (this.frameUnreachable[top] === 0) {
         this.mismatch(expected, undefined);
       }
     }
@@ -245,62 +323,74 @@ export class BodyValidator {
   /** Applies a regular instruction type: pops its parameters, pushes its result. */
   apply(s: Signature): void {
     const params = s.params;
-    const n = params.length;
-    const f = this.top;
-    if (this.sp - f.height >= n) {
-      const vals = this.vals;
-      for (let i = n - 1; i >= 0; i--) {
-        const actual = vals[--this.sp];
-        if (actual !== params[i] && actual !== UNKNOWN) this.mismatch(params[i], actual);
-      }
-    } else {
-      for (let i = n - 1; i >= 0; i--) this.popExpect(params[i]);
-    }
+    for (let i = params.length - 1; i >= 0; i--) this.popExpect(params[i]);
     if (s.result !== undefined) this.push(s.result);
   }
 
   // ---- control stack ----
 
+  private growFrames(): void {
+    const size = this.frameKind.length * 2;
+    const kind = new Uint8Array(size);
+    kind.set(this.frameKind);
+    this.frameKind = kind;
+    const height = new Int32Array(size);
+    height.set(this.frameHeight);
+    this.frameHeight = height;
+    const unreachable = new Uint8Array(size);
+    unreachable.set(this.frameUnreachable);
+    this.frameUnreachable = unreachable;
+    while (this.frameParams.length < size) {
+      this.frameParams.push(EMPTY);
+      this.frameResults.push(EMPTY);
+    }
+  }
+
   private pushFrame(kind: FrameKind, params: readonly ValType[], results: readonly ValType[]) {
-    let f = this.frames[this.depth];
-    if (f === undefined) this.frames.push((f = new Frame()));
-    f.kind = kind;
-    f.params = params;
-    f.results = results;
-    f.height = this.sp;
-    f.unreachable = false;
-    this.depth++;
-    this.top = f;
+    const d = this.depth;
+    if (d === this.frameKind.length) this.growFrames();
+    this.frameKind[d] = kind;
+    this.frameParams[d] = params;
+    this.frameResults[d] = results;
+    this.frameHeight[d] = this.sp;
+    this.frameUnreachable[d] = 0;
+    this.depth = d + 1;
     this.pushAll(params);
   }
 
-  /** Checks the frame's results are exactly what is on its part of the stack, and pops it. */
-  private popFrame(): Frame {
-    const f = this.top;
-    this.popAll(f.results);
-    if (this.sp !== f.height) {
-      const extra = this.sp - f.height;
+  /**
+   * Checks the frame's results are exactly what is on its part of the stack, and pops it;
+   * returns the popped frame's index (its fields stay readable until the next push).
+   */
+  private popFrame(): number {
+    const top = this.depth - 1;
+    const results = this.frameResults[top];
+    this.popAll(results);
+    const height = this.frameHeight[top];
+    if (this.sp !== height) {
+      const extra = this.sp - height;
       this.fail(
-        `type mismatch: ${extra} value${extra === 1 ? '' : 's'} left on the stack at the end of a block returning ${typeListName(f.results)}`,
+        `type mismatch: ${extra} value${extra === 1 ? '' : 's'} left on the stack at the end of a block returning ${typeListName(results)}`,
       );
     }
-    this.depth--;
-    if (this.depth > 0) this.top = this.frames[this.depth - 1];
-    return f;
+    this.depth = top;
+    return top;
   }
 
   /** Marks the rest of the current block unreachable: its stack part becomes polymorphic. */
   setUnreachable(): void {
-    const f = this.top;
-    this.sp = f.height;
-    f.unreachable = true;
+    const top = this.depth - 1;
+    this.sp = this.frameHeight[top];
+    this.frameUnreachable[top] = 1;
   }
 
   /** The types a branch to relative depth `label` carries. */
   private labelTypes(label: number): readonly ValType[] {
     if (label >= this.depth) this.fail(`unknown label ${label}`);
-    const f = this.frames[this.depth - 1 - label];
-    return f.kind === FrameKind.Loop ? f.params : f.results;
+    const index = this.depth - 1 - label;
+    return this.frameKind[index] === FrameKind.Loop
+      ? this.frameParams[index]
+      : this.frameResults[index];
   }
 
   private readBlockType(): void {
@@ -393,37 +483,376 @@ export class BodyValidator {
 
   // ---- the main loop ----
 
+  /**
+   * Validates one instruction whose opcode byte `op` has been read (the reader stands after
+   * it): the plain version of every single-byte instruction, which the main loop falls back
+   * to whenever its inline fast path does not apply.
+   */
+  private step(op: number): void {
+    const numeric = numericOps[op];
+    if (numeric !== undefined) {
+      this.apply(numeric);
+      return;
+    }
+    const mem = memoryOps[op];
+    if (mem !== undefined) {
+      this.memarg(mem);
+      this.apply(mem);
+      return;
+    }
+    this.irregular(op);
+  }
+
   private run(body: FunctionBody): void {
     const r = this.r;
-    const bytes = this.ctx.module.bytes;
-    r.pos = body.start;
-    r.end = body.end;
+    const bytes = this.bytes;
+    const end = body.end;
+    r.end = end;
     this.sp = 0;
     this.depth = 0;
     this.pushFrame(FrameKind.Function, EMPTY, this.funcType.results);
-    const end = body.end;
-    const numeric = numericOps;
-    const memory = memoryOps;
-    const kinds = opcodeKinds;
-    while (this.depth > 0) {
-      if (r.pos >= end) this.malformed(missingEndReason(this.ctx.module.bytes, body), end);
-      this.at = r.pos;
-      const op = bytes[r.pos++];
-      const kind = kinds[op];
-      if (kind === NUMERIC) {
-        this.apply(numeric[op] as Signature);
-      } else if (kind === MEMORY) {
-        const mem = memory[op] as MemorySignature;
-        this.memarg(mem);
-        this.apply(mem);
-      } else if (op === 0x20) {
-        // local.get: the most frequent instruction, kept out of the big switch
-        this.push(this.localType(this.u32()));
-      } else {
-        this.irregular(op);
+    const localTypes = this.localTypes;
+    const flatLocals = this.flatLocalCount;
+    const funcs = this.funcs;
+    const globals = this.globals;
+    const hasMemory = this.hasMemory;
+    let vals: Uint8Array = this.vals;
+    let sp = this.sp;
+    let depth = this.depth;
+    /** Operand stack height of the innermost frame. */
+    let height = 0;
+    let pos = body.start;
+    while (depth > 0) {
+      if (pos >= end) {
+        this.at = pos;
+        this.malformed(missingEndReason(bytes, body), end);
       }
+      const at = pos;
+      const op = bytes[pos++];
+      // Each case either validates its instruction and continues, or breaks out of the
+      // switch to have `step` validate it (or report it) from its opcode again.
+      switch (op) {
+        case 0x20: {
+          // local.get
+          if (pos >= end) break;
+          let index = bytes[pos];
+          if (index < 0x80) pos++;
+          else if (pos + 1 < end && bytes[pos + 1] < 0x80) {
+            index = (index & 0x7f) | (bytes[pos + 1] << 7);
+            pos += 2;
+          } else break;
+          if (index >= flatLocals) break;
+          if (sp === vals.length) vals = this.growVals();
+          vals[sp++] = localTypes[index];
+          continue;
+        }
+        case 0x21: // local.set
+        case 0x22: {
+          // local.tee
+          if (pos >= end || sp === height) break;
+          let index = bytes[pos];
+          let next = pos + 1;
+          if (index >= 0x80) {
+            if (next >= end || bytes[next] >= 0x80) break;
+            index = (index & 0x7f) | (bytes[next] << 7);
+            next++;
+          }
+          if (index >= flatLocals) break;
+          const t = localTypes[index];
+          const actual = vals[sp - 1];
+          if (actual !== t && actual !== UNKNOWN) break;
+          pos = next;
+          if (op === 0x21) sp--;
+          else vals[sp - 1] = t;
+          continue;
+        }
+        case 0x41: {
+          // i32.const
+          const next = skipS32(bytes, pos, end);
+          if (next < 0) break;
+          pos = next;
+          if (sp === vals.length) vals = this.growVals();
+          vals[sp++] = ValType.i32;
+          continue;
+        }
+        case 0x0d: {
+          // br_if
+          if (pos >= end) break;
+          const label = bytes[pos];
+          if (label >= 0x80 || label >= depth || sp === height) break;
+          const cond = vals[sp - 1];
+          if (cond !== ValType.i32 && cond !== UNKNOWN) break;
+          const target = depth - 1 - label;
+          const types =
+            this.frameKind[target] === FrameKind.Loop
+              ? this.frameParams[target]
+              : this.frameResults[target];
+          const n = types.length;
+          if (sp - 1 - height < n) break;
+          // Pop then push the label types: in unreachable code this makes them concrete.
+          let k = 0;
+          for (; k < n; k++) {
+            const actual = vals[sp - 1 - n + k];
+            if (actual !== types[k] && actual !== UNKNOWN) break;
+          }
+          if (k < n) break;
+          sp--;
+          for (k = 0; k < n; k++) vals[sp - n + k] = types[k];
+          pos++;
+          continue;
+        }
+        case 0x0c: // br
+        case 0x0f: {
+          // return
+          let types: readonly ValType[];
+          let next = pos;
+          if (op === 0x0c) {
+            if (pos >= end) break;
+            const label = bytes[pos];
+            if (label >= 0x80 || label >= depth) break;
+            const target = depth - 1 - label;
+            types =
+              this.frameKind[target] === FrameKind.Loop
+                ? this.frameParams[target]
+                : this.frameResults[target];
+            next++;
+          } else {
+            types = this.frameResults[0];
+          }
+          const n = types.length;
+          if (sp - height < n) break;
+          let k = 0;
+          for (; k < n; k++) {
+            const actual = vals[sp - n + k];
+            if (actual !== types[k] && actual !== UNKNOWN) break;
+          }
+          if (k < n) break;
+          pos = next;
+          sp = height;
+          this.frameUnreachable[depth - 1] = 1;
+          continue;
+        }
+        case 0x02: // block
+        case 0x03: {
+          // loop
+          if (pos >= end || depth === this.frameKind.length) break;
+          const b = bytes[pos];
+          const results = b === 0x40 ? EMPTY : singleResult[b];
+          if (results === undefined) break;
+          pos++;
+          this.frameKind[depth] = op === 0x02 ? FrameKind.Block : FrameKind.Loop;
+          this.frameParams[depth] = EMPTY;
+          this.frameResults[depth] = results;
+          this.frameHeight[depth] = sp;
+          this.frameUnreachable[depth] = 0;
+          depth++;
+          height = sp;
+          continue;
+        }
+        case 0x04: {
+          // if
+          if (pos >= end || depth === this.frameKind.length || sp === height) break;
+          const b = bytes[pos];
+          const results = b === 0x40 ? EMPTY : singleResult[b];
+          if (results === undefined) break;
+          const cond = vals[sp - 1];
+          if (cond !== ValType.i32 && cond !== UNKNOWN) break;
+          pos++;
+          sp--;
+          this.frameKind[depth] = FrameKind.If;
+          this.frameParams[depth] = EMPTY;
+          this.frameResults[depth] = results;
+          this.frameHeight[depth] = sp;
+          this.frameUnreachable[depth] = 0;
+          depth++;
+          height = sp;
+          continue;
+        }
+        case 0x05: // else
+        case 0x0b: {
+          // end
+          const top = depth - 1;
+          const kind = this.frameKind[top];
+          const results = this.frameResults[top];
+          const params = this.frameParams[top];
+          const n = results.length;
+          if (sp - height !== n) break;
+          if (
+            op === 0x05 ? kind !== FrameKind.If : kind === FrameKind.If && n + params.length !== 0
+          ) {
+            break;
+          }
+          let k = 0;
+          for (; k < n; k++) {
+            const actual = vals[height + k];
+            if (actual !== results[k] && actual !== UNKNOWN) break;
+          }
+          if (k < n) break;
+          if (op === 0x05) {
+            // The else branch starts from the if's parameters, reachable again.
+            const np = params.length;
+            if (height + np > vals.length) break;
+            for (k = 0; k < np; k++) vals[height + k] = params[k];
+            sp = height + np;
+            this.frameKind[top] = FrameKind.Else;
+            this.frameUnreachable[top] = 0;
+          } else {
+            // The results, now concrete, stay on the enclosing frame's part of the stack.
+            for (k = 0; k < n; k++) vals[height + k] = results[k];
+            depth = top;
+            if (top > 0) height = this.frameHeight[top - 1];
+          }
+          continue;
+        }
+        case 0x10: {
+          // call
+          if (pos >= end) break;
+          let index = bytes[pos];
+          let next = pos + 1;
+          if (index >= 0x80) {
+            const p2 = skipU32(bytes, pos, end);
+            if (p2 < 0 || p2 - pos > 4) break; // 4 bytes hold 28 bits: no overflow
+            index = 0;
+            for (let p = p2 - 1; p >= pos; p--) index = (index << 7) | (bytes[p] & 0x7f);
+            next = p2;
+          }
+          if (index >= funcs.length) break;
+          const type = funcs[index];
+          const params = type.params;
+          const np = params.length;
+          if (sp - height < np) break;
+          let k = 0;
+          for (; k < np; k++) {
+            const actual = vals[sp - np + k];
+            if (actual !== params[k] && actual !== UNKNOWN) break;
+          }
+          if (k < np) break;
+          const results = type.results;
+          const nr = results.length;
+          if (sp - np + nr > vals.length) break;
+          sp -= np;
+          for (k = 0; k < nr; k++) vals[sp++] = results[k];
+          pos = next;
+          continue;
+        }
+        case 0x1a: // drop
+          if (sp === height) break;
+          sp--;
+          continue;
+        case 0x1b: {
+          // select
+          if (sp - height < 3) break;
+          const cond = vals[sp - 1];
+          const t1 = vals[sp - 2];
+          const t2 = vals[sp - 3];
+          if (cond !== ValType.i32 && cond !== UNKNOWN) break;
+          if (isRef[t1] !== 0 || isRef[t2] !== 0) break;
+          if (t1 !== t2 && t1 !== UNKNOWN && t2 !== UNKNOWN) break;
+          sp -= 2;
+          vals[sp - 1] = t1 === UNKNOWN ? t2 : t1;
+          continue;
+        }
+        case 0x23: {
+          // global.get
+          if (pos >= end) break;
+          const index = bytes[pos];
+          if (index >= 0x80 || index >= globals.length) break;
+          if (sp === vals.length) vals = this.growVals();
+          vals[sp++] = globals[index].valType;
+          pos++;
+          continue;
+        }
+        case 0x24: {
+          // global.set
+          if (pos >= end || sp === height) break;
+          const index = bytes[pos];
+          if (index >= 0x80 || index >= globals.length) break;
+          const global = globals[index];
+          const actual = vals[sp - 1];
+          if (!global.mutable || (actual !== global.valType && actual !== UNKNOWN)) break;
+          sp--;
+          pos++;
+          continue;
+        }
+        case 0x42: {
+          // i64.const
+          if (pos >= end || bytes[pos] >= 0x80) break;
+          pos++;
+          if (sp === vals.length) vals = this.growVals();
+          vals[sp++] = ValType.i64;
+          continue;
+        }
+        case 0x43: // f32.const
+        case 0x44: {
+          // f64.const
+          const next = pos + (op === 0x43 ? 4 : 8);
+          if (next > end) break;
+          pos = next;
+          if (sp === vals.length) vals = this.growVals();
+          vals[sp++] = op === 0x43 ? ValType.f32 : ValType.f64;
+          continue;
+        }
+        case 0x01: // nop
+          continue;
+        default: {
+          const arity = numArity[op];
+          if (arity === 2) {
+            if (sp - height < 2) break;
+            const p = numParam[op];
+            const a = vals[sp - 1];
+            const b = vals[sp - 2];
+            if ((a !== p && a !== UNKNOWN) || (b !== p && b !== UNKNOWN)) break;
+            sp--;
+            vals[sp - 1] = numResult[op];
+            continue;
+          }
+          if (arity === 1) {
+            if (sp === height) break;
+            const a = vals[sp - 1];
+            if (a !== numParam[op] && a !== UNKNOWN) break;
+            vals[sp - 1] = numResult[op];
+            continue;
+          }
+          const mkind = memKind[op];
+          if (mkind === 0 || !hasMemory) break;
+          // memarg: alignment (at most natural) then offset
+          if (pos >= end) break;
+          const align = bytes[pos];
+          if (align > memAlign[op]) break; // (also every alignment >= 0x80)
+          let next = pos + 1;
+          if (next < end && bytes[next] < 0x80) next++;
+          else {
+            next = skipU32(bytes, next, end);
+            if (next < 0) break;
+          }
+          if (sp - height < mkind) break;
+          const address = vals[sp - mkind];
+          if (address !== ValType.i32 && address !== UNKNOWN) break;
+          if (mkind === 1) {
+            vals[sp - 1] = memType[op];
+          } else {
+            const value = vals[sp - 1];
+            if (value !== memType[op] && value !== UNKNOWN) break;
+            sp -= 2;
+          }
+          pos = next;
+          continue;
+        }
+      }
+      // The plain path: the instruction again from its opcode, with the state in fields.
+      this.sp = sp;
+      this.depth = depth;
+      this.at = at;
+      r.pos = at + 1;
+      this.step(op);
+      vals = this.vals;
+      sp = this.sp;
+      depth = this.depth;
+      pos = r.pos;
+      if (depth > 0) height = this.frameHeight[depth - 1];
     }
-    if (r.pos !== end) this.malformed('operators remaining after end of function', r.pos);
+    r.pos = pos;
+    if (pos !== end) this.malformed('operators remaining after end of function', pos);
   }
 
   /** Control, parametric, variable, table, reference and prefixed instructions. */
@@ -453,21 +882,25 @@ export class BodyValidator {
         return;
       case 0x05: {
         // else
-        const f = this.top;
-        if (f.kind !== FrameKind.If) this.malformed('misplaced ELSE opcode');
+        const top = this.depth - 1;
+        if (this.frameKind[top] !== FrameKind.If) this.malformed('misplaced ELSE opcode');
+        const params = this.frameParams[top];
+        const results = this.frameResults[top];
         this.popFrame();
-        this.pushFrame(FrameKind.Else, f.params, f.results);
+        this.pushFrame(FrameKind.Else, params, results);
         return;
       }
       case 0x0b: {
         // end
         const f = this.popFrame();
-        if (f.kind === FrameKind.If && !sameTypes(f.params, f.results)) {
+        const params = this.frameParams[f];
+        const results = this.frameResults[f];
+        if (this.frameKind[f] === FrameKind.If && !sameTypes(params, results)) {
           this.fail(
-            `type mismatch: if without else must leave its parameters ${typeListName(f.params)} as its results ${typeListName(f.results)}`,
+            `type mismatch: if without else must leave its parameters ${typeListName(params)} as its results ${typeListName(results)}`,
           );
         }
-        if (this.depth > 0) this.pushAll(f.results);
+        if (this.depth > 0) this.pushAll(results);
         return;
       }
       case 0x0c: // br

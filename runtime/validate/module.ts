@@ -38,25 +38,26 @@ export function validateModule(module: WasmModule): void {
   const globals: GlobalType[] = [];
   let memoryCount = 0;
 
-  const typeOf = (index: number, where: string): FuncType => {
+  /** The type at `index`; `where` names the construct in the error (built only on failure). */
+  const typeOf = (index: number, where: () => string): FuncType => {
     const type = types[index];
-    if (type === undefined) fail(`unknown type ${index}`, where);
+    if (type === undefined) fail(`unknown type ${index}`, where());
     return type;
   };
 
   module.imports.forEach((imp, i) => {
-    const where = `import ${i} ${JSON.stringify(`${imp.module}.${imp.name}`)}`;
+    const where = () => `import ${i} ${JSON.stringify(`${imp.module}.${imp.name}`)}`;
     const desc = imp.desc;
     switch (desc.kind) {
       case 'function':
         funcs.push(typeOf(desc.typeIndex, where));
         break;
       case 'table':
-        checkTableType(desc.type, where);
+        checkTableType(desc.type, where());
         tables.push(desc.type);
         break;
       case 'memory':
-        checkMemoryLimits(desc.type.limits, where);
+        checkMemoryLimits(desc.type.limits, where());
         memoryCount++;
         break;
       case 'global':
@@ -66,9 +67,12 @@ export function validateModule(module: WasmModule): void {
   });
   const importedFuncCount = funcs.length;
   const importedGlobalCount = globals.length;
-  module.funcs.forEach((typeIndex, i) => {
-    funcs.push(typeOf(typeIndex, `function ${importedFuncCount + i}`));
-  });
+  const defined = module.funcs;
+  for (let i = 0; i < defined.length; i++) {
+    const type = types[defined[i]];
+    if (type === undefined) fail(`unknown type ${defined[i]}`, `function ${importedFuncCount + i}`);
+    funcs.push(type);
+  }
   for (const type of module.tables) {
     checkTableType(type, `table ${tables.length}`);
     tables.push(type);
