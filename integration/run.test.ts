@@ -3,11 +3,13 @@
 // Wasm fails with an error naming the file; nothing is left behind.
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
+import * as path from 'path';
 import {
   Containerd,
   importWasmImages,
   notWasmImage,
   tswasmRuntime,
+  sleep,
   until,
   wasmImage,
   mountsUnder,
@@ -98,6 +100,55 @@ describe('ctr run --rm with tswasm', function () {
     assert.equal(escape.stdout, '');
     assert.match(escape.stderr, /path_open failed: errno (44|63|76)/, explain(escape)); // noent, perm, notcapable
   });
+
+  itWith(['run'], 'preopens a bind mount at its destination (ctr run --mount)', async () => {
+    const volume = path.join(containerd.dir, 'volume');
+    fs.mkdirSync(volume, { recursive: true });
+    fs.writeFileSync(path.join(volume, 'note.txt'), 'from a host volume\n');
+    const result = await runWasm(
+      'read-mount',
+      wasmImage('read'),
+      ['/read.wasm', '/data/note.txt'],
+      undefined,
+      ['--mount', `type=bind,src=${volume},dst=/data,options=rbind:ro`],
+    );
+    assert.equal(result.code, 0, explain(result));
+    assert.equal(result.stdout, 'from a host volume\n');
+  });
+
+  itWith(['run'], 'reports a trap as 137 with the trap and a backtrace on stderr', async () => {
+    const result = await runWasm('trap', wasmImage('trap'), []);
+    assert.equal(result.code, 137, explain(result));
+    assert.equal(result.stdout, 'about to trap\n');
+    assert.match(result.stderr, /unreachable/, explain(result));
+    assert.match(result.stderr, /explode[\s\S]*about_to_trap/, explain(result));
+  });
+
+  itWith(
+    ['run'],
+    'stops a module at the memory limit with 137 and a /tasks/oom event',
+    async () => {
+      const events = containerd.ctrBackground(['events']);
+      try {
+        await sleep(200); // let ctr events subscribe
+        const limit = 32 * 1024 * 1024;
+        const result = await runWasm('grow', wasmImage('grow'), ['/grow.wasm', '256'], undefined, [
+          '--memory-limit',
+          String(limit),
+        ]);
+        assert.equal(result.code, 137, explain(result));
+        const grown = [...result.stdout.matchAll(/grew to (\d+) MiB/g)].map((m) => Number(m[1]));
+        assert.ok(grown.length > 0, explain(result));
+        assert.ok(
+          Math.max(...grown) <= 32,
+          `grew to ${Math.max(...grown)} MiB past a 32 MiB limit`,
+        );
+        await events.waitForOutput(/\/tasks\/oom/, 5000);
+      } finally {
+        events.kill();
+      }
+    },
+  );
 
   itWith(['run'], 'refuses an entry that is not Wasm with an error naming the file', async () => {
     const result = await runWasm('not-wasm', notWasmImage, []);

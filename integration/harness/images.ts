@@ -11,7 +11,16 @@ import { nativeProgram, wasmFixture } from './repo';
 export const wasmPlatform = 'wasip1/wasm';
 
 /** The Wasm programs every test image holds at its root (`/hello.wasm`, ...). */
-export const wasmPrograms = ['hello', 'cat', 'busy', 'sleep', 'env', 'read'] as const;
+export const wasmPrograms = [
+  'hello',
+  'cat',
+  'busy',
+  'sleep',
+  'env',
+  'read',
+  'grow',
+  'trap',
+] as const;
 export type WasmProgram = (typeof wasmPrograms)[number];
 
 /** The image name for a Wasm program: its entrypoint is `/<program>.wasm`. */
