@@ -86,6 +86,30 @@ describe('shim start and delete (the binary)', function () {
     sockets.push(third.stdout.toString().slice('unix://'.length));
   });
 
+  it('hosts a whole namespace in one daemon with TSWASM_SHIM_GROUPING=namespace', () => {
+    const x = makeBundle(root, 'nx', { args: ['/x'] });
+    const y = makeBundle(root, 'ny', {
+      args: ['/x'],
+      annotations: { 'io.kubernetes.cri.sandbox-id': 'p' },
+    });
+    const nsEnv = { ...env, TSWASM_SHIM_GROUPING: 'namespace' };
+    const flags = (ns: string, id: string) => [
+      '-namespace',
+      ns,
+      '-address',
+      '/run/test.sock',
+      '-id',
+      id,
+      'start',
+    ];
+    const first = run(flags('one', 'nx'), x, nsEnv).stdout.toString();
+    assert.match(first, /^unix:\/\//);
+    assert.equal(run(flags('one', 'ny'), y, nsEnv).stdout.toString(), first);
+    const other = run(flags('two', 'nx'), x, nsEnv).stdout.toString();
+    assert.notEqual(other, first);
+    sockets.push(first.slice('unix://'.length), other.slice('unix://'.length));
+  });
+
   it('keeps a shared daemon for the group until its last container is gone; delete leaves it be', async () => {
     const group = { 'io.containerd.tswasm.v1.group': 'shared' };
     const files = { 'loop.wasm': { fixture: 'shim_loop' } };
