@@ -61,6 +61,7 @@ export class WASI {
   readonly wasiImport: Record<string, HostFunction>;
   private readonly ctx: WasiContext;
   private started = false;
+  private closed = false;
 
   constructor(options: WASIOptions = {}) {
     this.ctx = new WasiContext({
@@ -85,7 +86,8 @@ export class WASI {
 
   /**
    * Runs a command: calls `_start` and returns the exit code (0 when it returns, n on
-   * proc_exit(n)). Traps and other exceptions propagate.
+   * proc_exit(n)). Traps and other exceptions propagate. Either way the host fds it holds
+   * (preopens, files the guest left open) are closed when it ends.
    */
   start(instance: InstanceLike): number {
     this.attach(instance);
@@ -102,6 +104,9 @@ export class WASI {
       const code = exitCodeOf(error);
       if (code === undefined) throw error;
       return code;
+    } finally {
+      // The command is over: give back its host fds at once (a shim daemon lives long).
+      this.close();
     }
   }
 
@@ -132,6 +137,8 @@ export class WASI {
 
   /** Closes the host fds the guest opened and stops the socket helper. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.ctx.fds.closeAll();
     this.ctx.sockets?.terminate();
   }

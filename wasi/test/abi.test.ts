@@ -105,6 +105,29 @@ describe('WASI ABI', () => {
     assert.equal(new WASI().start({ exports: { memory, _start: () => {} } }), 0);
   });
 
+  it('start closes the host fds the command held, even those the guest left open', () => {
+    const dir = tempDir('abi');
+    try {
+      fs.writeFileSync(path.join(dir, 'f'), 'x');
+      const openFds = (): number => fs.readdirSync('/proc/self/fd').length;
+      const before = openFds();
+      const memory = new Memory({ initial: 1 });
+      const wasi = new WASI({ preopens: { '/d': dir } });
+      new TextEncoder().encodeInto('f', new Uint8Array(memory.buffer, 100));
+      const _start = (): void => {
+        for (let i = 0; i < 3; i++) {
+          assert.equal(wasi.wasiImport.path_open(3, 0, 100, 1, 0, Rights.FD_READ, 0n, 0, 200), 0);
+        }
+        assert.equal(openFds(), before + 4); // the preopen and three files
+        wasi.wasiImport.proc_exit(5);
+      };
+      assert.equal(wasi.start({ exports: { memory, _start } }), 5);
+      assert.equal(openFds(), before);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('proc_exit unwinds with an exit signal that start turns into the exit code', () => {
     const { wasi } = setup();
     assert.throws(
