@@ -142,6 +142,40 @@ export function setInterruptPolls(enabled: boolean): void {
   emitPolls = enabled;
 }
 
+interface CompiledTemplate {
+  operands: number;
+  result: ValType;
+  /** Text, placeholder index (0 $a, 1 $ah, 2 $b, 3 $bh, 4 $r, 5 $rh), text, ... */
+  parts: (string | number)[];
+}
+const compiledTemplates = new Map<string, CompiledTemplate>();
+const placeholderIndex: Record<string, number> = { a: 0, ah: 1, b: 2, bh: 3, r: 4, rh: 5 };
+const resultTypes: Record<string, ValType> = {
+  i: ValType.i32,
+  I: ValType.i64,
+  f: ValType.f32,
+  F: ValType.f64,
+};
+
+/** A numeric template split once into text and placeholders, so emitting is concatenation. */
+function compiledTemplate(name: string, template: string, sig: string): CompiledTemplate {
+  let c = compiledTemplates.get(name);
+  if (c === undefined) {
+    const [ins, outs] = sig.split('>');
+    const stmt = template.includes('$r') ? template : `$r=${template};`;
+    const parts: (string | number)[] = [];
+    let last = 0;
+    for (const m of stmt.matchAll(/\$(ah|bh|rh|a|b|r)/g)) {
+      parts.push(stmt.slice(last, m.index), placeholderIndex[m[1]]);
+      last = m.index! + m[0].length;
+    }
+    parts.push(stmt.slice(last));
+    c = { operands: ins.length, result: resultTypes[outs], parts };
+    compiledTemplates.set(name, c);
+  }
+  return c;
+}
+
 /** Placeholder for refreshing the memory view after a call or grow. */
 const REFRESH = '\u0002';
 
@@ -828,33 +862,21 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
     }
     const template = numericTemplates[name];
     if (template !== undefined) {
-      const sig = op.sig!;
-      const [ins, outs] = sig.split('>');
-      const operands: string[][] = [];
-      for (let i = ins.length - 1; i >= 0; i--) operands[i] = pop();
-      const resType = { i: ValType.i32, I: ValType.i64, f: ValType.f32, F: ValType.f64 }[
-        outs
-      ] as ValType;
-      const res = push(resType);
-      const stmt = template.includes('$r') ? template : `$r=${template};`;
-      emit(
-        stmt.replace(/\$(ah|bh|rh|a|b|r)/g, (_, p: string) => {
-          switch (p) {
-            case 'a':
-              return operands[0][0];
-            case 'ah':
-              return operands[0][1];
-            case 'b':
-              return operands[1][0];
-            case 'bh':
-              return operands[1][1];
-            case 'r':
-              return res[0];
-            default:
-              return res[1];
-          }
-        }),
-      );
+      const compiled = compiledTemplate(name, template, op.sig!);
+      const values: string[] = [];
+      for (let i = compiled.operands - 1; i >= 0; i--) {
+        const v = pop();
+        values[2 * i] = v[0];
+        values[2 * i + 1] = v[1];
+      }
+      const res = push(compiled.result);
+      values[4] = res[0];
+      values[5] = res[1];
+      const parts = compiled.parts;
+      let out = parts[0] as string;
+      for (let i = 1; i < parts.length; i += 2)
+        out += values[parts[i] as number] + (parts[i + 1] as string);
+      emit(out);
       return;
     }
     switch (name) {
@@ -955,20 +977,21 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
   const lineOffsets: number[] = new Array(pre.length).fill(body.start);
   const addFunction = (e: Emitter, header: string, vars: string[]): void => {
     const head: string[] = [header];
-    const usesMemory = e.lines.some((l) => /\bM[.,]/.test(l));
+    // One string for the body (newlines keep the line numbering) so placeholders are
+    // substituted in one pass.
+    const text = e.lines.join('\n');
+    const usesMemory = /\bM[.,]/.test(text);
     if (usesMemory) head.push('let M=MS.dv;');
     const refreshWith = usesMemory ? 'M=MS.dv;' : '';
     const decls = [...e.declared].map((v) => `${v}=0`).concat(vars);
     if (decls.length > 0) head.push(`let ${decls.join(',')};`);
     head.push('let t0=0,t1=0,t2=0,t3=0,t4=0,t5=0,t6=0;');
-    const body = e.lines.map((l) =>
-      l
-        .split(WRITE_BACK)
-        .join(e.writeBack ?? '')
-        .split(REFRESH)
-        .join(refreshWith),
-    );
-    all.push(...head, ...body, '}');
+    let body = text;
+    if (body.includes(WRITE_BACK)) body = body.split(WRITE_BACK).join(e.writeBack ?? '');
+    if (body.includes(REFRESH)) body = body.split(REFRESH).join(refreshWith);
+    all.push(...head);
+    if (e.lines.length > 0) all.push(body);
+    all.push('}');
     lineOffsets.push(...new Array(head.length).fill(e.startPos), ...e.offsets, e.startPos);
   };
   for (const c of chunks) {
