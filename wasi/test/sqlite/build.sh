@@ -21,10 +21,14 @@ if [ ! -f "$out/sqlite3.c" ]; then
   fi
 fi
 
+# wasi-libc's sysroot: wasi-sdk's layout, else Debian's (headers and libs under /usr/*/wasm32-wasi).
+sysroot=/usr/share/wasi-sysroot
+[ -d "$sysroot/include" ] || sysroot=/usr
+
 wasm="$out/wasi_sqlite.wasm"
 if [ ! -f "$wasm" ] || [ "$here/workload.c" -nt "$wasm" ] || [ "$0" -nt "$wasm" ]; then
   # SQLite knows WASI (SQLITE_WASI: no WAL, no threads); wasi-libc emulates the rest.
-  clang --target=wasm32-wasi --sysroot=/usr/share/wasi-sysroot -O2 -w \
+  clang --target=wasm32-wasi --sysroot="$sysroot" -O2 -w \
     -D_WASI_EMULATED_MMAN -D_WASI_EMULATED_GETPID -D_WASI_EMULATED_SIGNAL \
     -D_WASI_EMULATED_PROCESS_CLOCKS -I "$out" "$out/sqlite3.c" "$here/workload.c" \
     -lwasi-emulated-mman -lwasi-emulated-getpid -lwasi-emulated-signal \
