@@ -22,10 +22,11 @@ Grouping: containers with the same io.containerd.tswasm.v1.group annotation, els
 io.kubernetes.cri.sandbox-id, share one daemon. Set TSWASM_SHIM_GROUPING=namespace in
 containerd's environment to host every container of a namespace in one daemon.
 TSWASM_ENGINE=v8 runs modules on V8's built-in WebAssembly instead of tswasm's engine.
+TSWASM_SHIM_PROTOCOL=grpc serves gRPC instead of ttrpc where containerd takes it (1.7+).
 `;
 
 const flagSpec = {
-  strings: ['namespace', 'address', 'publish-binary', 'id', 'bundle', 'socket'],
+  strings: ['namespace', 'address', 'publish-binary', 'id', 'bundle', 'socket', 'protocol'],
   booleans: ['debug', 'v', 'version', 'help', 'h'],
 };
 
@@ -82,6 +83,7 @@ async function main(argv: string[]): Promise<number> {
           ttrpcAddress: process.env.TTRPC_ADDRESS ?? '',
           bundle: process.cwd(),
           debug,
+          protocol: flag('protocol') === 'grpc' ? 'grpc' : 'ttrpc',
         });
       } catch (err) {
         // another daemon of the same group won the race to listen: it serves, we go

@@ -17,6 +17,8 @@ export interface DaemonOptions {
   ttrpcAddress: string;
   bundle: string;
   debug: boolean;
+  /** ttrpc (every containerd) or gRPC (containerd 1.7+, on request). */
+  protocol: 'ttrpc' | 'grpc';
 }
 
 /** How long a daemon without containers waits for one before it exits. */
@@ -61,7 +63,12 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     logger.log('error', `unhandled rejection: ${String(err)}`),
   );
   process.on('SIGPIPE', () => {});
-  await server.listen(options.socket);
+  if (options.protocol === 'grpc') {
+    const { serveGrpc } = await import('../grpc/server');
+    await serveGrpc(server, options.socket);
+  } else {
+    await server.listen(options.socket);
+  }
   const socketInode = fs.statSync(options.socket).ino;
   /** Whether the socket file is still the one we bound (not a successor's). */
   const ownsSocket = () => {
@@ -81,5 +88,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       void shutdown();
     }
   }, 10_000).unref();
-  logger.log('info', `serving ${options.socket} (pid ${process.pid}, engine ${engineName()})`);
+  logger.log(
+    'info',
+    `serving ${options.socket} (pid ${process.pid}, engine ${engineName()}, ${options.protocol})`,
+  );
 }

@@ -32,7 +32,30 @@ export async function drainStdin(): Promise<void> {
   });
 }
 
-/** Returns the address to print: `unix://<socket>`. */
+export type Protocol = 'ttrpc' | 'grpc';
+
+/**
+ * The protocol to serve: ttrpc, which every containerd speaks to shims, unless
+ * TSWASM_SHIM_PROTOCOL=grpc and containerd can take a gRPC shim (1.7+ sets MAX_SHIM_VERSION).
+ */
+export function protocolFor(env: NodeJS.ProcessEnv): Protocol {
+  return env.TSWASM_SHIM_PROTOCOL === 'grpc' && Number(env.MAX_SHIM_VERSION ?? 0) >= 2
+    ? 'grpc'
+    : 'ttrpc';
+}
+
+/**
+ * What `start` prints: `unix://<socket>` for ttrpc (a bare path would be dialled as an
+ * abstract socket by 1.6); for gRPC the bootstrap JSON, version 3 for containerd 2.x and 2
+ * for 1.7, which takes nothing newer.
+ */
+export function startOutput(socket: string, protocol: Protocol, env: NodeJS.ProcessEnv): string {
+  if (protocol === 'ttrpc') return `unix://${socket}`;
+  const version = Number(env.MAX_SHIM_VERSION ?? 0) >= 3 ? 3 : 2;
+  return JSON.stringify({ version, address: socket, protocol: 'grpc' });
+}
+
+/** Returns what to print (see startOutput). */
 export async function start(options: StartOptions): Promise<string> {
   const notes = readAnnotations(options.bundle);
   const group = groupOf(options.id, notes, groupingFromEnv(options.env));
@@ -42,10 +65,10 @@ export async function start(options: StartOptions): Promise<string> {
     group,
     options.env.TSWASM_SOCKET_DIR || defaultSocketDir,
   );
-  const address = `unix://${socket}`;
-  if (!(await socketAnswers(socket))) await spawnDaemon(options, socket);
-  fs.writeFileSync(path.join(options.bundle, 'address'), address);
-  return address;
+  const protocol = protocolFor(options.env);
+  if (!(await socketAnswers(socket))) await spawnDaemon(options, socket, protocol);
+  fs.writeFileSync(path.join(options.bundle, 'address'), `unix://${socket}`);
+  return startOutput(socket, protocol, options.env);
 }
 
 function readAnnotations(bundle: string): Record<string, string> | undefined {
@@ -59,7 +82,11 @@ function readAnnotations(bundle: string): Record<string, string> | undefined {
   }
 }
 
-async function spawnDaemon(options: StartOptions, socket: string): Promise<void> {
+async function spawnDaemon(
+  options: StartOptions,
+  socket: string,
+  protocol: Protocol,
+): Promise<void> {
   const args = [
     options.self.script,
     '-namespace',
@@ -70,6 +97,8 @@ async function spawnDaemon(options: StartOptions, socket: string): Promise<void>
     options.id,
     '-socket',
     socket,
+    '-protocol',
+    protocol,
     ...(options.debug ? ['-debug'] : []),
     'serve',
   ];

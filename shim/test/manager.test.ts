@@ -5,6 +5,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as pb from '../../proto';
+import { protocolFor, startOutput } from '../manager/start';
 import { TtrpcClient } from '../ttrpc';
 import { makeBundle, repo, tempDir } from './harness';
 
@@ -170,6 +171,48 @@ describe('shim start and delete (the binary)', function () {
       await new Promise((resolve) => setTimeout(resolve, 20));
     assert.ok(!fs.existsSync(socket));
     await client.close();
+  });
+
+  it('serves gRPC and prints the bootstrap JSON when asked and containerd takes it', async () => {
+    const bundle = makeBundle(root, 'grpc', { args: ['/x'] });
+    const grpcEnv = { ...env, TSWASM_SHIM_PROTOCOL: 'grpc', MAX_SHIM_VERSION: '3' };
+    const flags = ['-namespace', 'ns', '-address', '/run/test.sock', '-id', 'grpc', 'start'];
+    const result = run(flags, bundle, grpcEnv);
+    assert.equal(result.status, 0, result.stderr.toString());
+    const printed = JSON.parse(result.stdout.toString()) as {
+      version: number;
+      address: string;
+      protocol: string;
+    };
+    assert.equal(printed.version, 3);
+    assert.equal(printed.protocol, 'grpc');
+    assert.ok(printed.address.startsWith('/'));
+    const grpc = await import('@grpc/grpc-js');
+    const client = new grpc.Client(`unix:${printed.address}`, grpc.credentials.createInsecure());
+    const call = (method: string, request: Uint8Array) =>
+      new Promise<Buffer>((resolve, reject) =>
+        client.makeUnaryRequest(
+          `/containerd.task.v2.Task/${method}`,
+          (b: Uint8Array) => Buffer.from(b),
+          (b: Buffer) => b,
+          request,
+          (err, value) => (err ? reject(err) : resolve(value!)),
+        ),
+      );
+    const connected = pb.ConnectResponse.decode(
+      await call('Connect', pb.ConnectRequest.encode({ id: 'grpc' })),
+    );
+    assert.ok(connected.shimPid > 0);
+    await call('Shutdown', pb.ShutdownRequest.encode({ id: 'grpc' }));
+    client.close();
+    // containerd 1.7 takes version 2 only; 1.6 (no MAX_SHIM_VERSION) gets ttrpc
+    assert.deepEqual(JSON.parse(startOutput('/s', 'grpc', { MAX_SHIM_VERSION: '2' })), {
+      version: 2,
+      address: '/s',
+      protocol: 'grpc',
+    });
+    assert.equal(protocolFor({ TSWASM_SHIM_PROTOCOL: 'grpc' }), 'ttrpc');
+    assert.equal(startOutput('/s', 'ttrpc', {}), 'unix:///s');
   });
 
   it('delete answers DeleteResponse{pid 1, 137, now}, exits 0, and can run twice', () => {
