@@ -145,4 +145,44 @@ describe('tswasm pods through the CRI API', function () {
     const leftovers = mountsUnder(containerd.dir);
     assert.deepEqual(leftovers, [], 'mounts left behind');
   });
+
+  itWith(['cri'], "a pod's sandbox and containers share one shim daemon", async () => {
+    const pod = await runPod();
+    const ids: string[] = [];
+    for (const name of ['one', 'two']) {
+      const id = await cri.createContainer(
+        pod.id,
+        {
+          metadata: { name, attempt: 0 },
+          image: { image: wasmImage('sleep') },
+          log_path: `${name}.log`,
+        },
+        pod.config,
+      );
+      await cri.startContainer(id);
+      await waitForState(id, ContainerState.running);
+      ids.push(id);
+    }
+    const bundles = path.join(
+      containerd.dir,
+      'state',
+      'io.containerd.runtime.v2.task',
+      criNamespace,
+    );
+    const address = (id: string) => fs.readFileSync(path.join(bundles, id, 'address'), 'utf8');
+    assert.equal(address(ids[0]), address(pod.id));
+    assert.equal(address(ids[1]), address(pod.id));
+    assert.equal(containerd.shimProcesses().length, 1, 'one daemon for the pod');
+    // stopping one container leaves the other (and the daemon) running
+    await cri.stopContainer(ids[0], 5);
+    await waitForState(ids[0], ContainerState.exited);
+    await cri.removeContainer(ids[0]);
+    assert.equal((await cri.containerStatus(ids[1])).state, ContainerState.running);
+    await cri.stopContainer(ids[1], 5);
+    await cri.removeContainer(ids[1]);
+    await removePod(pod.id);
+    await until('the shim to exit', () =>
+      containerd.shimProcesses().length === 0 ? true : undefined,
+    );
+  });
 });
