@@ -33,7 +33,9 @@ export function nativeProgram(name: string): Buffer {
   const out = path.join(repoRoot, 'build', 'native', name);
   if (!fs.existsSync(out) || fs.statSync(out).mtimeMs < fs.statSync(source).mtimeMs) {
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    execFileSync('gcc', ['-static', '-O2', '-o', out, source], { stdio: 'inherit' });
+    // gcc where present, else clang (installed for the Wasm fixtures); both need libc6-dev
+    const compiler = ['/usr/bin/gcc', '/usr/bin/clang'].find((c) => fs.existsSync(c)) ?? 'cc';
+    execFileSync(compiler, ['-static', '-O2', '-o', out, source], { stdio: 'inherit' });
   }
   return fs.readFileSync(out);
 }
