@@ -276,9 +276,14 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
     for (const v of localVars(i)) localDecls.push(`${v}=${init}`);
   }
 
-  // The compile-time operand stack.
+  // The compile-time operand stack. A slot may hold a deferred value instead of its variables:
+  // a constant or a local's variables, used directly by the instruction that pops it. Deferred
+  // values are written to their slot variables (materialized) before anything that could
+  // change what they read: a local.set/tee of that local, and every block, loop, if, else and
+  // end (so no materialization happens on only one control path).
   const stack: ValType[] = [];
-  const slot = (k: number, t: ValType = stack[k]): string[] => {
+  const deferred: (string[] | undefined)[] = [];
+  const slotNames = (k: number, t: ValType = stack[k]): string[] => {
     const n = width(t);
     const out: string[] = [];
     for (let i = 0; i < n; i++) {
@@ -288,17 +293,45 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
     }
     return out;
   };
+  const materialize = (k: number): void => {
+    const d = deferred[k];
+    if (d !== undefined) {
+      deferred[k] = undefined;
+      emit(assign(slotNames(k), d));
+    }
+  };
+  const materializeAll = (): void => {
+    for (let k = 0; k < stack.length; k++) materialize(k);
+  };
+  const materializeLocal = (i: number): void => {
+    const v = `l${i}`;
+    for (let k = 0; k < stack.length; k++) if (deferred[k]?.[0] === v) materialize(k);
+  };
+  /** The variables of slot k, materializing a deferred value first. */
+  const slot = (k: number, t: ValType = stack[k]): string[] => {
+    materialize(k);
+    return slotNames(k, t);
+  };
+  /** What slot k holds right now, without materializing (for reads at this point only). */
+  const read = (k: number, t: ValType = stack[k]): string[] => deferred[k] ?? slotNames(k, t);
   const push = (t: ValType): string[] => {
     stack.push(t);
-    return slot(stack.length - 1, t);
+    deferred[stack.length - 1] = undefined;
+    return slotNames(stack.length - 1, t);
+  };
+  const pushDeferred = (t: ValType, values: string[]): void => {
+    stack.push(t);
+    deferred[stack.length - 1] = values;
   };
   const pop = (): string[] => {
     const k = stack.length - 1;
-    const v = slot(k);
+    const v = read(k);
+    deferred[k] = undefined;
     stack.pop();
     return v;
   };
   const top = (): string[] => slot(stack.length - 1);
+  const literal = (x: string): string => (x.startsWith('-') ? `(${x})` : x);
   const assign = (dst: string[], src: string[]): string => {
     let s = '';
     for (let i = 0; i < dst.length; i++) if (dst[i] !== src[i]) s += `${dst[i]}=${src[i]};`;
@@ -318,7 +351,9 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
     let s = '';
     const from = stack.length - types.length;
     for (let i = 0; i < types.length; i++) {
-      if (from + i !== base + i) s += assign(slot(base + i, types[i]), slot(from + i, types[i]));
+      if (from + i !== base + i || deferred[from + i] !== undefined) {
+        s += assign(slotNames(base + i, types[i]), read(from + i, types[i]));
+      }
     }
     return s;
   };
@@ -326,7 +361,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
     const results = type.results;
     const from = stack.length - results.length;
     const flat: string[] = [];
-    for (let i = 0; i < results.length; i++) flat.push(...slot(from + i, results[i]));
+    for (let i = 0; i < results.length; i++) flat.push(...read(from + i, results[i]));
     if (E.isChunk) {
       // All values through X; the enclosing function returns them.
       E.exits.add(-1);
@@ -383,7 +418,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
   const callCode = (callee: string, ft: FuncType): string => {
     const args: string[] = [];
     const from = stack.length - ft.params.length;
-    for (let i = 0; i < ft.params.length; i++) args.push(...slot(from + i, ft.params[i]));
+    for (let i = 0; i < ft.params.length; i++) args.push(...read(from + i, ft.params[i]));
     stack.length = from;
     const call = `${callee}(${args.join(',')})`;
     if (ft.results.length === 0) return `${call};${refresh}`;
@@ -395,6 +430,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
   };
 
   const endFrame = (): void => {
+    materializeAll();
     const f = frames.pop()!;
     stack.length = f.base;
     for (const t of f.results) push(t);
@@ -423,6 +459,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
 
   /** Outlines Wasm bytes [r.pos, stop) into a chunk and emits its call; false if impossible. */
   const outline = (stop: number): boolean => {
+    materializeAll();
     const saved = { pos: r.pos, labels: labelCount, stackLength: stack.length, parent: E };
     const chunk = newEmitter(`${name}$c${chunks.length + 1}`, frames.length, r.pos, true);
     E = chunk;
@@ -564,6 +601,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
         case 0x04: {
           // if
           const bt = blockType(r.s33());
+          if (key !== 0x04) materializeAll();
           if (key === 0x02 && bt.params.length === 0 && bt.results.length === 0) {
             let n = 1;
             while (
@@ -603,7 +641,10 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
           }
           const label = `L${++labelCount}`;
           let cond = '';
-          if (key === 0x04) cond = pop()[0];
+          if (key === 0x04) {
+            cond = pop()[0];
+            materializeAll();
+          }
           const base = stack.length - bt.params.length;
           const frame: Frame = {
             kind: key === 0x02 ? Kind.Block : key === 0x03 ? Kind.Loop : Kind.If,
@@ -636,6 +677,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
         }
         case 0x05: {
           // else
+          materializeAll();
           const f = frames[frames.length - 1];
           skipping = false;
           f.hasElse = true;
@@ -723,7 +765,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
           // local.get
           const i = r.u32();
           E.used.add(i);
-          emit(assign(push(localTypes[i]), localVars(i)));
+          pushDeferred(localTypes[i], localVars(i));
           break;
         }
         case 0x21: {
@@ -731,7 +773,9 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
           const i = r.u32();
           E.used.add(i);
           E.written.add(i);
-          emit(assign(localVars(i), pop()));
+          const v = pop();
+          materializeLocal(i);
+          emit(assign(localVars(i), v));
           break;
         }
         case 0x22: {
@@ -739,6 +783,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
           const i = r.u32();
           E.used.add(i);
           E.written.add(i);
+          materializeLocal(i);
           emit(assign(localVars(i), top()));
           break;
         }
@@ -791,15 +836,15 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
           break;
         }
         case 0x41: // i32.const
-          emit(`${push(ValType.i32)[0]}=${r.s32()};`);
+          pushDeferred(ValType.i32, [literal(String(r.s32()))]);
           break;
         case 0x42: {
           // i64.const
           const v = r.s64();
-          const [lo, hi] = push(ValType.i64);
-          emit(
-            `${lo}=${Number(BigInt.asIntN(32, v))};${hi}=${Number(BigInt.asIntN(32, v >> 32n))};`,
-          );
+          pushDeferred(ValType.i64, [
+            literal(String(Number(BigInt.asIntN(32, v)))),
+            literal(String(Number(BigInt.asIntN(32, v >> 32n)))),
+          ]);
           break;
         }
         case 0x43: {
@@ -807,8 +852,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
           const bits = r.f32Bits() | 0;
           f32bits[0] = bits;
           const x = f32buf[0];
-          const v = push(ValType.f32)[0];
-          emit(x !== x ? `${v}=f32frombits(${bits});` : `${v}=${fmtNum(x)};`);
+          pushDeferred(ValType.f32, [x !== x ? `f32frombits(${bits})` : literal(fmtNum(x))]);
           break;
         }
         case 0x44: {
@@ -817,8 +861,9 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
           f64bits[0] = lo;
           f64bits[1] = hi;
           const x = f64buf[0];
-          const v = push(ValType.f64)[0];
-          emit(x !== x ? `${v}=f64frombits(${lo | 0},${hi | 0});` : `${v}=${fmtNum(x)};`);
+          pushDeferred(ValType.f64, [
+            x !== x ? `f64frombits(${lo | 0},${hi | 0})` : literal(fmtNum(x)),
+          ]);
           break;
         }
         case 0xd0: // ref.null
