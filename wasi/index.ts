@@ -31,6 +31,8 @@ export interface WASIOptions {
   stderr?: number;
   /** Listening sockets (host fds, or addresses to listen on), installed as fds 3, 4, ... */
   sockets?: ListenSpec[];
+  /** Called after every WASI call with its name, arguments and errno (for debugging). */
+  trace?: (name: string, args: readonly (number | bigint)[], errno: number | undefined) => void;
 }
 
 /** Every wasi_snapshot_preview1 function, declared as data. */
@@ -74,7 +76,10 @@ export class WASI {
       sockets: options.sockets ?? [],
     });
     this.wasiImport = {};
-    for (const fn of wasiFunctions) this.wasiImport[fn.name] = wrap(this.ctx, fn);
+    for (const fn of wasiFunctions) {
+      const wrapped = wrap(this.ctx, fn);
+      this.wasiImport[fn.name] = options.trace ? traced(fn.name, wrapped, options.trace) : wrapped;
+    }
     for (const name of Object.keys(functionSignatures)) {
       if (!(name in this.wasiImport)) throw new Error(`WASI: ${name} is not implemented`);
     }
@@ -142,6 +147,23 @@ export class WASI {
     this.ctx.fds.closeAll();
     this.ctx.sockets?.terminate();
   }
+}
+
+/** Reports each call to `trace`, also the ones that unwind (errno undefined). */
+function traced(
+  name: string,
+  fn: HostFunction,
+  trace: NonNullable<WASIOptions['trace']>,
+): HostFunction {
+  return (...args) => {
+    let errno: number | undefined;
+    try {
+      errno = fn(...args);
+      return errno;
+    } finally {
+      trace(name, args, errno);
+    }
+  };
 }
 
 /** The errno a failed call returns; exits, traps and bugs propagate. */

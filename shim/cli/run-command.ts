@@ -18,6 +18,7 @@ Options:
                          and print its results
   --engine tswasm|v8     the engine (default: tswasm when built, else v8)
   --tcplisten HOST:PORT  listen on HOST:PORT and give the module the socket (fd 3, 4, ...)
+  --trace-wasi           print every WASI call and its errno to stderr
   -h, --help             print this help
 
 Exit status: the module's exit code; 134 after a trap; 1 when the module cannot be
@@ -72,6 +73,10 @@ function parseArgs(argv: string[]): RunOptions | 'help' {
           options.env[value] = process.env[value] as string;
         break;
       }
+      case '--trace-wasi':
+        if (eq >= 0) throw new UsageError('--trace-wasi takes no value');
+        options.traceFd = 2;
+        break;
       case '--invoke':
         options.invoke = takeValue();
         break;

@@ -2,7 +2,7 @@
 // instantiate it with tswasm's WASI, and run `_start` (or call one export). Used by
 // `tswasm-shim run` and meant for any host that runs a module the same way.
 import * as fs from 'fs';
-import { WASI, ListenSpec, exitCodeOf } from '../../wasi';
+import { WASI, ListenSpec, errnoName, exitCodeOf } from '../../wasi';
 
 /** The part of the JS WebAssembly API a run needs (V8's built-in or tswasm's runtime). */
 export interface EngineApi {
@@ -69,6 +69,8 @@ export interface RunOptions {
   stdin?: number;
   stdout?: number;
   stderr?: number;
+  /** Print every WASI call and its errno to this host fd (debugging). */
+  traceFd?: number;
 }
 
 export interface RunResult {
@@ -90,6 +92,14 @@ function callExport(fn: (...args: unknown[]) => unknown, args: string[]): unknow
     }
     throw error;
   }
+}
+
+/** A WASI trace printer: `name(arg, ...) = ERRNO` per call, `name(...) unwinds` for exits. */
+function traceTo(fd: number): NonNullable<ConstructorParameters<typeof WASI>[0]>['trace'] {
+  return (name, args, errno) => {
+    const result = errno === undefined ? 'unwinds' : `= ${errnoName(errno)}`;
+    fs.writeSync(fd, `wasi: ${name}(${args.join(', ')}) ${result}\n`);
+  };
 }
 
 export function runModule(options: RunOptions): RunResult {
@@ -120,6 +130,7 @@ export function runModule(options: RunOptions): RunResult {
       stdin: options.stdin,
       stdout: options.stdout,
       stderr: options.stderr,
+      trace: options.traceFd === undefined ? undefined : traceTo(options.traceFd),
     });
   } catch (error) {
     throw new RunError('load', (error as Error).message, error);

@@ -160,6 +160,17 @@ for (const { name: engine } of engines()) {
   });
 }
 
+describe('tswasm-shim run --trace-wasi', () => {
+  it('prints each WASI call with its errno to stderr, output unchanged', () => {
+    const result = run(['--trace-wasi', hello, '--exit', '3']);
+    assert.equal(result.stdout, 'hello from wasm\n');
+    assert.equal(result.status, 3);
+    assert.match(result.stderr, /^wasi: args_sizes_get\(\d+, \d+\) = ESUCCESS$/m);
+    assert.match(result.stderr, /^wasi: fd_write\(1, \d+, \d+, \d+\) = ESUCCESS$/m);
+    assert.match(result.stderr, /^wasi: proc_exit\(3\) unwinds$/m);
+  });
+});
+
 describe('tswasm-shim run: command-line errors', () => {
   it('a malformed module names the file and exits 1', () => {
     const dir = tempDir('cli');
