@@ -52,9 +52,13 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       // answer Shutdown first, then go
       setTimeout(() => void shutdown(), 20);
     },
-    log: (level, message) => logger.log(level, message),
+    log: (level, message, containerId) => logger.log(level, message, containerId),
+    onContainer: (event, containerId, bundle) =>
+      event === 'created' ? logger.attach(containerId, bundle) : logger.detach(containerId),
   });
-  registerTaskService(server, service, (message) => logger.log('debug', message));
+  registerTaskService(server, service, (message, containerId) =>
+    logger.log('debug', message, containerId || undefined),
+  );
   // one container's failure must not take the daemon (and every other container) down
   process.on('uncaughtException', (err) =>
     logger.log('error', `uncaught: ${err.stack ?? err.message}`),

@@ -17,20 +17,22 @@ type MethodName = keyof typeof TaskApi.methods;
 export function registerTaskService(
   registry: HandlerRegistry,
   service: TaskService,
-  debug: (message: string) => void = () => {},
+  debug: (message: string, containerId: string) => void = () => {},
 ): void {
   for (const name of Object.keys(TaskApi.methods) as MethodName[]) {
     const method = TaskApi.methods[name];
     const call = service[name] as (request: unknown) => Promise<unknown>;
     const handler: Handler = async (bytes) => {
+      let id = '';
       try {
         const request = method.request.decode(bytes);
-        debug(`${name} ${describe(request)}`);
+        id = (request as { id?: string }).id ?? '';
+        debug(`${name} ${describe(request)}`, id);
         const response = await call.call(service, request);
         return (method.response.encode as (m: unknown) => Uint8Array)(response);
       } catch (err) {
         const rpcError = toRpcError(err);
-        debug(`${name} failed: ${rpcError.toString()}`);
+        debug(`${name} failed: ${rpcError.toString()}`, id);
         throw rpcError;
       }
     };

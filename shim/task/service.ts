@@ -30,7 +30,10 @@ export interface TaskServiceOptions {
   engine: EngineName;
   /** Called by Shutdown when no container remains: the daemon exits (maybe called again). */
   onShutdown: () => void;
-  log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+  /** Logs, to the container's own bundle log when `containerId` is given and known. */
+  log: (level: 'debug' | 'info' | 'warn' | 'error', message: string, containerId?: string) => void;
+  /** A container was created in / removed from the daemon (per-container log FIFOs). */
+  onContainer?: (event: 'created' | 'deleted', containerId: string, bundle: string) => void;
   /** The pid we report for processes (worker threads have none): the daemon's. */
   pid?: number;
 }
@@ -62,6 +65,7 @@ export class TaskService {
       mountAll(req.rootfs, rootfs);
       mounted = rootfs;
     }
+    this.options.onContainer?.('created', req.id, bundle);
     try {
       const plan = planOrThrow(() => planFromSpec(spec, bundle));
       const stdio: StdioPaths = {
@@ -78,6 +82,7 @@ export class TaskService {
       this.containers.set(req.id, new Container(req.id, bundle, plan, init, mounted));
     } catch (err) {
       if (mounted !== undefined) unmountAll(mounted);
+      this.options.onContainer?.('deleted', req.id, bundle);
       throw err;
     }
     this.publish('/tasks/create', pb.TaskCreate, {
@@ -91,6 +96,7 @@ export class TaskService {
     this.options.log(
       'info',
       `created ${req.id} (${this.containers.get(req.id)!.plan.containerType})`,
+      req.id,
     );
     return { pid: this.pid };
   }
@@ -131,7 +137,8 @@ export class TaskService {
       exitedAt: pb.timestampFromDate(exit.at),
       id: req.id,
     });
-    this.options.log('info', `deleted ${req.id}`);
+    this.options.log('info', `deleted ${req.id}`, req.id);
+    this.options.onContainer?.('deleted', req.id, container.bundle);
     return exitResponse(proc, exit);
   }
 
@@ -286,7 +293,7 @@ export class TaskService {
         output,
         stdinPath: stdinPath(stdio.stdin),
         engine: this.options.engine,
-        log: (m) => this.options.log('warn', `${label}: ${m}`),
+        log: (m) => this.options.log('warn', `${label}: ${m}`, containerId),
       });
       return () => runner;
     } catch (err) {
@@ -311,7 +318,7 @@ export class TaskService {
         exitStatus: exit.status,
         exitedAt: pb.timestampFromDate(exit.at),
       });
-      this.options.log('info', `${proc.eventId} exited with ${exit.status}`);
+      this.options.log('info', `${proc.eventId} exited with ${exit.status}`, proc.containerId);
       // the init process ending ends the container's other processes
       if (proc.execId === '') {
         const container = this.containers.get(proc.containerId);
