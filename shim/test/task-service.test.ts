@@ -399,7 +399,9 @@ describe('shim Task service over ttrpc', function () {
     await served.call('Start', { id: 'logb' });
     assert.equal((await served.call('Wait', { id: 'logb' })).exitStatus, 0);
     const deadline = Date.now() + 5000;
-    while (Date.now() < deadline && !/to stderr/.test(readOrEmpty(`${out}.err`)))
+    const logged = () =>
+      /to stderr/.test(readOrEmpty(`${out}.err`)) && /wasm/.test(readOrEmpty(`${out}.out`));
+    while (Date.now() < deadline && !logged())
       await new Promise((resolve) => setTimeout(resolve, 50));
     assert.match(readOrEmpty(`${out}.out`), /hello from wasm 0\n/);
     assert.equal(readOrEmpty(`${out}.err`), 'to stderr\n');
