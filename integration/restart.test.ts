@@ -1,7 +1,17 @@
-// containerd restarted while a tswasm task runs: it reconnects to the shim, and kill, the
-// exit status and delete still work; the shim then leaves.
+// Surviving failures around a running tswasm task: containerd restarted (it reconnects to the
+// shim; kill, output, Wait and delete still work), and the shim daemon killed (containerd runs
+// the shim's `delete`, which unmounts the rootfs and reports 137).
 import { strict as assert } from 'assert';
-import { Containerd, importWasmImages, tswasmRuntime, until, wasmImage } from './harness';
+import * as path from 'path';
+import {
+  Containerd,
+  importWasmImages,
+  mountsUnder,
+  sleep,
+  tswasmRuntime,
+  until,
+  wasmImage,
+} from './harness';
 import { itWith } from './pending';
 
 describe('tswasm across a containerd restart', function () {
@@ -79,6 +89,43 @@ describe('tswasm across a containerd restart', function () {
       await until('the shim daemon to exit', () =>
         containerd.shimProcesses().length === 0 ? true : undefined,
       );
+    },
+  );
+
+  itWith(
+    ['detach'],
+    'after the shim daemon is killed, delete cleans up and reports 137',
+    async () => {
+      const events = containerd.ctrBackground(['events']);
+      try {
+        await sleep(200); // let ctr events subscribe
+        await containerd.ctrOk([
+          'run',
+          '-d',
+          '--runtime',
+          tswasmRuntime,
+          wasmImage('sleep'),
+          'crashed',
+        ]);
+        const rootfs = path.join(containerd.bundleRoot, 'crashed', 'rootfs');
+        assert.ok(mountsUnder(containerd.dir).includes(rootfs), 'rootfs not mounted');
+        const shims = containerd.shimProcesses();
+        assert.ok(shims.length > 0, 'no shim process found');
+        for (const pid of shims) process.kill(pid, 'SIGKILL');
+        // containerd sees the connection drop and runs `containerd-shim-tswasm-v1 ... delete`
+        await events.waitForOutput(
+          /\/tasks\/exit \{"container_id":"crashed".*"exit_status":137/,
+          10_000,
+        );
+        await until('the task to be gone', async () =>
+          (await containerd.tasks()).has('crashed') ? undefined : true,
+        );
+        assert.deepEqual(mountsUnder(containerd.dir), [], 'delete left the rootfs mounted');
+        await containerd.ctrOk(['container', 'rm', 'crashed']);
+        assert.deepEqual(containerd.shimProcesses(), []);
+      } finally {
+        events.kill();
+      }
     },
   );
 });
