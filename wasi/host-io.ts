@@ -97,15 +97,17 @@ export function probeReadable(entry: FdEntry): number {
   return probeWith(entry, entry.probeFd);
 }
 
+/** Scratch space for probes: a poll waiting on a quiet pipe probes every millisecond. */
+const probeChunk = Buffer.allocUnsafe(65536);
+
 function probeWith(entry: FdEntry, fd: number): number {
-  const chunk = Buffer.allocUnsafe(65536);
   try {
-    const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+    const n = fs.readSync(fd, probeChunk, 0, probeChunk.length, null);
     if (n === 0) {
       entry.eof = true;
       return 0;
     }
-    entry.readahead = chunk.subarray(0, n);
+    entry.readahead = Buffer.from(probeChunk.subarray(0, n));
     return n;
   } catch (error) {
     if (isAgain(error)) return -1;
