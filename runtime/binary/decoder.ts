@@ -65,9 +65,6 @@ export function decodeModule(bytes: Uint8Array): WasmModule {
     throw new DecodeError('unknown binary version', 4);
 
   let lastOrder = 0;
-  let sawFunctionSection = false;
-  let sawCodeSection = false;
-  let sawDataSection = false;
   while (!r.atEnd) {
     const idAt = r.pos;
     const id = r.u8();
@@ -99,7 +96,6 @@ export function decodeModule(bytes: Uint8Array): WasmModule {
           break;
         case 3:
           m.funcs = decodeFunctionSection(s);
-          sawFunctionSection = true;
           break;
         case 4:
           m.tables = decodeTableSection(s);
@@ -121,11 +117,9 @@ export function decodeModule(bytes: Uint8Array): WasmModule {
           break;
         case 10:
           m.codes = decodeCodeSection(s);
-          sawCodeSection = true;
           break;
         case 11:
           m.datas = decodeDataSection(s);
-          sawDataSection = true;
           break;
         case 12:
           m.dataCount = decodeDataCountSection(s);
@@ -143,15 +137,11 @@ export function decodeModule(bytes: Uint8Array): WasmModule {
       throw e;
     }
   }
-  if (
-    m.funcs.length !== m.codes.length &&
-    (sawFunctionSection || sawCodeSection || m.funcs.length > 0)
-  ) {
+  if (m.funcs.length !== m.codes.length) {
     throw new DecodeError('function and code section have inconsistent lengths', bytes.length);
   }
   if (m.dataCount !== undefined && m.dataCount !== m.datas.length) {
     throw new DecodeError('data count and data section have inconsistent lengths', bytes.length);
   }
-  void sawDataSection;
   return m;
 }

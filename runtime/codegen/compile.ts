@@ -1003,7 +1003,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
       }
     }
     if (key >> 8 === 0xfd) {
-      emit(simdOp(key & 0xff, op, r, { pop, push }));
+      emit(simdOp(op, r, { pop, push }));
       return;
     }
     r.fail(`unsupported instruction ${name}`, at);

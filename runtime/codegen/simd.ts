@@ -21,7 +21,7 @@ const typeOf: Record<string, ValType> = {
 
 const fromV = (vars: string[]): string => vars.map((v, i) => `${v}=V[${i}];`).join('');
 
-export function simdOp(code: number, op: OpcodeInfo, r: BinaryReader, s: StackOps): string {
+export function simdOp(op: OpcodeInfo, r: BinaryReader, s: StackOps): string {
   const name = op.name;
   const fn = `simd.${name.replace('.', '_')}`;
   const [ins, outs] = op.sig!.split('>');

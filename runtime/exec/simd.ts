@@ -2,7 +2,7 @@
 // loads its operands into scratch buffers, works lane-wise through typed-array views of the
 // lane shape (Int8Array for i8x16, Float32Array for f32x4, ...) and leaves a v128 result in
 // `V` (scalar results are returned). Correctness first: these are not fast paths.
-import { H, f32bits, f32frombits, nearest } from './helpers';
+import { f32bits, f32frombits, nearest } from './helpers';
 
 interface Views {
   i8: Int8Array;
@@ -49,7 +49,6 @@ function ld(v: Views, a0: number, a1: number, a2: number, a3: number): void {
 }
 
 type Lane = number & bigint;
-type V4 = [number, number, number, number];
 type Helper = (...args: number[]) => number | void;
 
 const ops: Record<string, Helper> = {};
@@ -474,5 +473,3 @@ for (const size of [1, 2, 4, 8]) {
 
 /** Helpers by instruction name with dots as underscores (`i8x16_add`). */
 export const simd = ops;
-export type { V4 };
-void H;
