@@ -21,12 +21,23 @@ export interface ModuleRecord {
   module: WasmModule;
   info: ModuleInfo;
   factories: (Factory | undefined)[];
+  /** Backtrace information of each generated function, by function index. */
+  generated: Map<number, GeneratedInfo>;
 }
 
 let nextModuleId = 1;
 
-/** Generated functions by JS name, for mapping JS stack frames back to Wasm offsets. */
-export const generatedByName = new Map<string, { wasmName: string; lineOffsets: number[] }>();
+interface GeneratedInfo {
+  wasmName: string;
+  lineOffsets: number[];
+}
+
+/**
+ * Modules by id, for mapping JS stack frames (named w<module>_<index>$...) back to Wasm
+ * offsets. Held weakly: a module's entry goes when the module is collected.
+ */
+const modulesById = new Map<number, WeakRef<ModuleRecord>>();
+const forgetModule = new FinalizationRegistry<number>((id) => modulesById.delete(id));
 
 export function compileModule(bytes: Uint8Array): ModuleRecord {
   let module: WasmModule;
@@ -72,7 +83,16 @@ export function compileModule(bytes: Uint8Array): ModuleRecord {
     funcNames,
     moduleId: id,
   };
-  return { id, module, info, factories: new Array(funcTypes.length).fill(undefined) };
+  const record: ModuleRecord = {
+    id,
+    module,
+    info,
+    factories: new Array(funcTypes.length).fill(undefined),
+    generated: new Map(),
+  };
+  modulesById.set(id, new WeakRef(record));
+  forgetModule.register(record, id);
+  return record;
 }
 
 /** The factory of function `index` (an index into the module's function space). */
@@ -82,7 +102,7 @@ export function factoryFor(record: ModuleRecord, index: number): Factory {
     const gen: GeneratedFunction = generateFunction(record.info, index);
     factory = new Function('I', 'R', 'X', 'H', gen.source) as Factory;
     record.factories[index] = factory;
-    generatedByName.set(gen.name, {
+    record.generated.set(index, {
       wasmName: record.info.funcNames[index] || `<wasm function ${index}>`,
       lineOffsets: gen.lineOffsets,
     });
@@ -102,7 +122,8 @@ export function wasmBacktrace(stack: string | undefined): string {
     const sameWasmFrame = previousChunkOf === match[1];
     previousChunkOf = match[2] !== undefined ? match[1] : undefined;
     if (sameWasmFrame) continue;
-    const gen = generatedByName.get(match[1]);
+    const ids = /^w(\d+)_(\d+)\$/.exec(match[1])!;
+    const gen = modulesById.get(Number(ids[1]))?.deref()?.generated.get(Number(ids[2]));
     if (gen === undefined) continue;
     // new Function puts two lines ("function anonymous(...", ") {") before the body.
     const offset = gen.lineOffsets[Number(match[3]) - 3] ?? 0;
