@@ -75,7 +75,9 @@ function listDirectory(entry: FdEntry): DirentRecord[] {
   for (const name of [Buffer.from('.'), Buffer.from('..'), ...names]) {
     let stats: fs.BigIntStats;
     try {
-      stats = fs.lstatSync(Buffer.concat([prefix, name]), { bigint: true });
+      // '..' reports the directory itself, as wasmtime does: nothing about what lies above.
+      const target = name.equals(Buffer.from('..')) ? Buffer.from('.') : name;
+      stats = fs.lstatSync(Buffer.concat([prefix, target]), { bigint: true });
     } catch {
       continue; // removed since the listing
     }
