@@ -120,6 +120,10 @@ export class Process {
     return this.runner.usage();
   }
 
+  measured(): Promise<void> {
+    return this.runner.measured();
+  }
+
   setMemoryLimit(bytes: number | undefined): void {
     this.runner.setMemoryLimit(bytes);
   }

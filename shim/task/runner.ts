@@ -25,6 +25,8 @@ export interface Runner {
   pause(): void;
   resume(): void;
   usage(): Usage;
+  /** Resolves once usage() has real figures (a booting worker has none yet), or soon after. */
+  measured(): Promise<void>;
   setMemoryLimit(bytes: number | undefined): void;
   /** The client closed stdin: make sure the process sees EOF. */
   closeStdin(): void;

@@ -23,6 +23,9 @@ export class SandboxRunner implements Runner {
 
   pause(): void {}
   resume(): void {}
+  measured(): Promise<void> {
+    return Promise.resolve();
+  }
   usage(): Usage {
     return { memoryBytes: 0, cpuNanos: 0 };
   }

@@ -256,6 +256,8 @@ export class TaskService {
 
   async Stats(req: pb.StatsRequest): Promise<pb.StatsResponseInit> {
     const container = this.container(req.id);
+    // right after Start a worker may still be booting: wait for its first figures
+    await Promise.all(container.all().map((p) => (p.live ? p.measured() : undefined)));
     return { stats: metricsFor(container) };
   }
 

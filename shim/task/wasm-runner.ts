@@ -24,6 +24,8 @@ import { ExitInfo, Runner, SIGKILL, Usage } from './runner';
 const stopGraceMs = 300;
 /** How long terminate() may take before the exit is reported anyway. */
 const terminateGraceMs = 1000;
+/** How long Stats waits for a booting worker's first figures. */
+const measureWaitMs = 2000;
 /** Exit status of a trap or an OOM kill, as a SIGKILLed process would have. */
 const killedStatus = 128 + SIGKILL;
 
@@ -174,6 +176,12 @@ export class WasmRunner implements Runner {
     const paused =
       this.pausedMs + (this.pausedAt === undefined ? 0 : performance.now() - this.pausedAt);
     return { memoryBytes, cpuNanos: Math.max(0, Math.round((activeMs - paused) * 1e6)) };
+  }
+
+  async measured(): Promise<void> {
+    const deadline = Date.now() + measureWaitMs;
+    while (this.stats[statSlot.heapUsed] === 0 && !this.finished && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
   }
 
   setMemoryLimit(bytes: number | undefined): void {

@@ -30,6 +30,9 @@ function run(job: WorkerJob): WorkerReport {
   const engine = loadEngine(job.engine);
   const flag = new Int32Array(job.interrupt);
   const stats = new Float64Array(job.stats);
+  // Stats has a figure from the first moment, and again once the module is compiled
+  const sampleHeap = () => (stats[statSlot.heapUsed] = v8.getHeapStatistics().used_heap_size);
+  sampleHeap();
   let overLimit = false;
   let limit: number | undefined;
   const onExceeded = () => {
@@ -43,6 +46,7 @@ function run(job: WorkerJob): WorkerReport {
   try {
     // compiled at Create, while containerd is still on its way to Start
     const module = new engine.WebAssembly.Module(fs.readFileSync(job.entryPath));
+    sampleHeap();
     const startGate = new Int32Array(job.gate);
     Atomics.wait(startGate, 0, gate.closed);
     if (Atomics.load(startGate, 0) === gate.cancel) return { kind: 'stopped' };
@@ -60,7 +64,7 @@ function run(job: WorkerJob): WorkerReport {
     let calls = 0;
     const sample = () => {
       // the JS heap moves slowly and costs more to read: every 1024th host call
-      if ((++calls & 1023) === 0) stats[statSlot.heapUsed] = v8.getHeapStatistics().used_heap_size;
+      if ((++calls & 1023) === 0) sampleHeap();
       const bytes = memory?.buffer.byteLength ?? 0;
       stats[statSlot.linearMemory] = bytes;
       const wanted = stats[statSlot.memoryLimit] || undefined;
@@ -84,7 +88,7 @@ function run(job: WorkerJob): WorkerReport {
     const instance = new engine.WebAssembly.Instance(module, { wasi_snapshot_preview1: imports });
     const exported = instance.exports.memory;
     if (exported instanceof engine.WebAssembly.Memory) memory = exported;
-    stats[statSlot.heapUsed] = v8.getHeapStatistics().used_heap_size;
+    sampleHeap();
     sample();
     const code = wasi.start(instance);
     return { kind: 'exit', code };
