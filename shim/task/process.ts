@@ -1,7 +1,6 @@
 // One container process (the init process or an exec): its state, its exit, and the
 // operations on it. Public methods serialize per process and delegate; the transition table
 // (state.ts) decides; the runner (worker or sandbox) does the running.
-import { failedPrecondition } from '../errors';
 import type { StdioPaths } from '../stdio/open';
 import { ExitInfo, ignoredSignals, Runner, SIGKILL, Usage } from './runner';
 import { ProcessState, transition } from './state';
@@ -16,7 +15,6 @@ export class Process {
   private exitInfo: ExitInfo | undefined;
   private readonly runner: Runner;
   private queue: Promise<unknown> = Promise.resolve();
-  private stdinClosed = false;
   private readonly ended: Promise<ExitInfo>;
   private settle!: (exit: ExitInfo) => void;
 
@@ -52,8 +50,6 @@ export class Process {
     return this.serialize(async () => {
       const next = transition(this.stateValue, 'start');
       const runner = this.runner;
-      // CloseIO may come before Start (ctr with an empty stdin)
-      if (this.stdinClosed) runner.closeStdin();
       runner.start();
       this.stateValue = next;
       started();
@@ -111,8 +107,8 @@ export class Process {
     });
   }
 
+  /** CloseIO: may come before Start (ctr with an empty stdin); the runner exists already. */
   closeStdin(): void {
-    this.stdinClosed = true;
     this.runner.closeStdin();
   }
 
@@ -149,9 +145,4 @@ export class Process {
     this.queue = result.catch(() => undefined);
     return result;
   }
-}
-
-export function requireLive(process: Process, what: string): void {
-  if (!process.live)
-    throw failedPrecondition(`cannot ${what}: process ${process.eventId} is ${process.state}`);
 }

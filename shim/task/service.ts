@@ -6,7 +6,13 @@ import * as path from 'path';
 import { parseProcess, readBundleConfig } from '../../oci/config';
 import { PlanError, planExec, planFromSpec, ProcessPlan, RunPlan } from '../../oci/plan';
 import * as pb from '../../proto';
-import { alreadyExists, invalidArgument, notFound, ShimError, unimplemented } from '../errors';
+import {
+  alreadyExists,
+  failedPrecondition,
+  invalidArgument,
+  notFound,
+  unimplemented,
+} from '../errors';
 import { mountAll, unmountAll } from '../mount';
 import { openOutput, StdioPaths, stdinPath } from '../stdio/open';
 import { Container } from './container';
@@ -204,8 +210,7 @@ export class TaskService {
   async Exec(req: pb.ExecProcessRequest): Promise<Empty> {
     const container = this.container(req.id);
     if (container.execs.has(req.execId)) throw alreadyExists(`exec ${req.execId} already exists`);
-    if (!container.init.live)
-      throw new ShimError('FailedPrecondition', `container ${req.id} is not running`);
+    if (!container.init.live) throw failedPrecondition(`container ${req.id} is not running`);
     if (req.spec === undefined) throw invalidArgument('exec request has no process spec');
     const spec = parseProcess(Buffer.from(req.spec.value).toString('utf8'));
     const processPlan = planOrThrow(() => planExec(spec, container.plan));
