@@ -2,7 +2,9 @@
 // 1. start-up: `ctr run --rm` of the hello-world Wasm image through tswasm vs the static native
 //    hello image through runc, RUNS times each, interleaved; medians and their ratio;
 // 2. memory: IDLE sleeping containers of each kind (`ctr run -d --null-io`); the RSS (and PSS,
-//    which splits shared pages fairly) of every shim process and its children, per container.
+//    which splits shared pages fairly) of every shim process and its children, per container;
+//    tswasm twice: one daemon per container (the default outside pods), and `tswasm-1`, all in
+//    one group (annotation io.containerd.tswasm.v1.group), as a pod's containers are.
 // Usage: node dist/bench/shim/run.js   (`npm run bench -- shim`)
 // Env: TSWASM_BENCH_RUNS (default 10), TSWASM_BENCH_IDLE (default 50; 0 skips memory).
 import * as fs from 'fs';
@@ -36,6 +38,19 @@ const tswasm: Runner = {
   image: ['--runtime', tswasmRuntime, wasmImage('hello')],
   expected: /^Hello from tswasm\n$/,
   sleeper: ['--runtime', tswasmRuntime, wasmImage('sleep')],
+};
+/** tswasm with every sleeper in one group: one shim daemon hosts them all (as a pod's do). */
+const tswasmGrouped: Runner = {
+  name: 'tswasm-1',
+  image: tswasm.image,
+  expected: tswasm.expected,
+  sleeper: [
+    '--runtime',
+    tswasmRuntime,
+    '--annotation',
+    'io.containerd.tswasm.v1.group=bench',
+    wasmImage('sleep'),
+  ],
 };
 const runc: Runner = {
   name: 'runc',
@@ -86,10 +101,10 @@ async function timeRuns(containerd: Containerd): Promise<void> {
   console.log(`ctr run --rm hello, median of ${runs} (min - max):`);
   for (const runner of [tswasm, runc]) {
     const all = times[runner.name];
-    if (runner.failed) console.log(`  ${runner.name.padEnd(7)} failed: ${runner.failed}`);
+    if (runner.failed) console.log(`  ${runner.name.padEnd(8)} failed: ${runner.failed}`);
     else
       console.log(
-        `  ${runner.name.padEnd(7)} ${sec(median(all))}  (${sec(Math.min(...all))} - ${sec(Math.max(...all))})`,
+        `  ${runner.name.padEnd(8)} ${sec(median(all))}  (${sec(Math.min(...all))} - ${sec(Math.max(...all))})`,
       );
   }
   if (!tswasm.failed && !runc.failed) {
@@ -150,7 +165,7 @@ async function main(): Promise<void> {
     if (idle > 0) {
       const figures: Record<string, { rss: number; pss: number; processes: number }> = {};
       const failures: Record<string, string> = {};
-      for (const runner of [runc, tswasm]) {
+      for (const runner of [runc, tswasm, tswasmGrouped]) {
         try {
           figures[runner.name] = await measureIdle(containerd, runner);
         } catch (err) {
@@ -159,20 +174,23 @@ async function main(): Promise<void> {
         }
       }
       console.log(`idle memory, ${idle} sleeping containers each (shims and their children):`);
-      for (const runner of [tswasm, runc]) {
+      for (const runner of [tswasm, tswasmGrouped, runc]) {
         const f = figures[runner.name];
         if (!f) {
-          console.log(`  ${runner.name.padEnd(7)} failed: ${failures[runner.name]}`);
+          console.log(`  ${runner.name.padEnd(8)} failed: ${failures[runner.name]}`);
           continue;
         }
         console.log(
-          `  ${runner.name.padEnd(7)} RSS ${mb(f.rss)} total, ${mb(f.rss / idle)}/container;` +
+          `  ${runner.name.padEnd(8)} RSS ${mb(f.rss)} total, ${mb(f.rss / idle)}/container;` +
             ` PSS ${mb(f.pss)} total, ${mb(f.pss / idle)}/container; ${f.processes} processes`,
         );
       }
-      const ratio = (key: 'rss' | 'pss') => (figures.tswasm[key] / figures.runc[key]).toFixed(2);
-      if (figures.tswasm && figures.runc) {
-        console.log(`  tswasm/runc: RSS ${ratio('rss')}x, PSS ${ratio('pss')}x`);
+      for (const runner of [tswasm, tswasmGrouped]) {
+        const t = figures[runner.name];
+        const r = figures.runc;
+        if (!t || !r) continue;
+        const ratio = (key: 'rss' | 'pss') => (t[key] / r[key]).toFixed(2);
+        console.log(`  ${runner.name}/runc: RSS ${ratio('rss')}x, PSS ${ratio('pss')}x`);
       }
     }
   } finally {
