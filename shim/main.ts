@@ -70,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'delete': {
       const { deleteBundle } = await import('./manager/delete');
-      const response = deleteBundle(flag('bundle') || process.cwd());
+      const response = await deleteBundle(flag('bundle') || process.cwd());
       process.stdout.write(response);
       return 0;
     }

@@ -215,6 +215,48 @@ describe('shim start and delete (the binary)', function () {
     assert.equal(startOutput('/s', 'ttrpc', {}), 'unix:///s');
   });
 
+  it('delete removes the socket of a daemon that was killed, and only that', async () => {
+    const bundle = makeBundle(root, 'dead', { args: ['/x'] });
+    const address = run(
+      ['-namespace', 'ns', '-address', '/run/test.sock', '-id', 'dead', 'start'],
+      bundle,
+      env,
+    ).stdout.toString();
+    const socket = address.slice('unix://'.length);
+    // a live daemon keeps its socket through delete
+    assert.equal(
+      run(['-namespace', 'ns', '-id', 'dead', '-bundle', bundle, 'delete'], bundle, env).status,
+      0,
+    );
+    assert.ok(fs.existsSync(socket));
+    // kill the daemon as containerd would find it after a crash: its socket stays behind
+    const client = await TtrpcClient.connect(socket);
+    const { shimPid } = pb.ConnectResponse.decode(
+      await client.call(
+        'containerd.task.v2.Task',
+        'Connect',
+        pb.ConnectRequest.encode({ id: 'dead' }),
+      ),
+    );
+    await client.close();
+    process.kill(shimPid, 'SIGKILL');
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline) {
+      try {
+        process.kill(shimPid, 0);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      } catch {
+        break;
+      }
+    }
+    assert.ok(fs.existsSync(socket));
+    assert.equal(
+      run(['-namespace', 'ns', '-id', 'dead', '-bundle', bundle, 'delete'], bundle, env).status,
+      0,
+    );
+    assert.ok(!fs.existsSync(socket));
+  });
+
   it('delete answers DeleteResponse{pid 1, 137, now}, exits 0, and can run twice', () => {
     const bundle = makeBundle(root, 'd', { args: ['/x'] });
     for (let i = 0; i < 2; i++) {
