@@ -2,12 +2,13 @@
 # Builds Wasm test fixtures from source: every `*.wat` and `*.c` under a `fixtures/` folder
 # of the tree becomes build/fixtures/<name>.wasm. A fixture is rebuilt only when its source
 # is newer. C files are WASI programs unless their first line says `// freestanding`.
+# Debian's clang finds wasi-libc (/usr/include/wasm32-wasi, /usr/lib/wasm32-wasi) by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/fixtures
 mkdir -p "$out"
 
-clang_wasi=(clang --target=wasm32-wasi --sysroot=/usr/share/wasi-sysroot -O2)
+clang_wasi=(clang --target=wasm32-wasi -O2)
 clang_free=(clang --target=wasm32 -O2 -nostdlib -Wl,--no-entry -Wl,--export-dynamic)
 
 roots=()

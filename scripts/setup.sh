@@ -14,7 +14,7 @@ declare -A needed=(
   [/usr/bin/wast2json]=wabt
   [/usr/bin/clang]=clang
   [/usr/bin/wasm-ld]=lld
-  [/usr/share/wasi-sysroot]=wasi-libc
+  [/usr/lib/wasm32-wasi/libc.a]=wasi-libc
 )
 missing=()
 for path in "${!needed[@]}"; do

@@ -19,7 +19,7 @@ fi
 
 wasm="$out/sqlite_bench.wasm"
 if [ ! -f "$wasm" ] || [ "$here/workload.c" -nt "$wasm" ] || [ "$0" -nt "$wasm" ]; then
-  clang --target=wasm32-wasi --sysroot=/usr/share/wasi-sysroot -O2 -mexec-model=reactor \
+  clang --target=wasm32-wasi -O2 -mexec-model=reactor \
     -DSQLITE_OS_OTHER=1 -DSQLITE_THREADSAFE=0 -DSQLITE_TEMP_STORE=3 \
     -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_WAL -DSQLITE_OMIT_SHARED_CACHE \
     -DSQLITE_DEFAULT_MEMSTATUS=0 -DSQLITE_OMIT_DEPRECATED -DSQLITE_DQS=0 \
