@@ -34,9 +34,12 @@ const enum FrameKind {
 }
 
 const EMPTY: readonly ValType[] = [];
-/** The result list of the single-value block types, by type byte. */
-const singleResult: (readonly ValType[] | undefined)[] = [];
-for (const t of Object.values(ValType)) singleResult[t] = [t];
+/**
+ * The result list of the single-value block types, by type byte: a dense table (every byte has
+ * an entry) so the main loop's lookup stays a fast element load.
+ */
+const singleResult: (readonly ValType[] | undefined)[] = new Array(256).fill(undefined);
+for (const t of Object.values(ValType)) if (typeof t === 'number') singleResult[t] = [t];
 
 /** 1 for the reference types, by type byte (select without a type refuses them). */
 const isRef = new Uint8Array(256);
@@ -44,14 +47,71 @@ isRef[ValType.funcref] = 1;
 isRef[ValType.externref] = 1;
 
 // The typing tables flattened into typed arrays for the main loop: one load per fact.
-/** Numeric instructions: operand count (1 or 2; 0 = not an inline numeric instruction). */
-const numArity = new Uint8Array(256);
+/** How the main loop dispatches each single-byte opcode: what kind of fast path it has. */
+const enum OpClass {
+  /** No fast path: always validated by `step`. */
+  Other,
+  Nop,
+  Block,
+  Loop,
+  If,
+  Else,
+  End,
+  Br,
+  BrIf,
+  Return,
+  Call,
+  CallIndirect,
+  Drop,
+  Select,
+  LocalGet,
+  LocalSet,
+  LocalTee,
+  GlobalGet,
+  GlobalSet,
+  I32Const,
+  I64Const,
+  F32Const,
+  F64Const,
+  /** [i32 i32] -> [i32], the most common numeric type. */
+  I32Binary,
+  /** [t t] -> [r], t and r from numParam and numResult. */
+  Binary,
+  /** [t] -> [r]. */
+  Unary,
+  Load,
+  Store,
+}
+const opClass = new Uint8Array(256);
+const fixedClasses: [number, OpClass][] = [
+  [0x01, OpClass.Nop],
+  [0x02, OpClass.Block],
+  [0x03, OpClass.Loop],
+  [0x04, OpClass.If],
+  [0x05, OpClass.Else],
+  [0x0b, OpClass.End],
+  [0x0c, OpClass.Br],
+  [0x0d, OpClass.BrIf],
+  [0x0f, OpClass.Return],
+  [0x10, OpClass.Call],
+  [0x11, OpClass.CallIndirect],
+  [0x1a, OpClass.Drop],
+  [0x1b, OpClass.Select],
+  [0x20, OpClass.LocalGet],
+  [0x21, OpClass.LocalSet],
+  [0x22, OpClass.LocalTee],
+  [0x23, OpClass.GlobalGet],
+  [0x24, OpClass.GlobalSet],
+  [0x41, OpClass.I32Const],
+  [0x42, OpClass.I64Const],
+  [0x43, OpClass.F32Const],
+  [0x44, OpClass.F64Const],
+];
+for (const [op, c] of fixedClasses) opClass[op] = c;
 /** Numeric instructions: the type of every operand (all operands share one type). */
 const numParam = new Uint8Array(256);
 /** Numeric instructions: the result type. */
 const numResult = new Uint8Array(256);
-/** Loads and stores: 1 for a load, 2 for a store, 0 for neither. */
-const memKind = new Uint8Array(256);
 /** Loads: the result type; stores: the stored value's type. */
 const memType = new Uint8Array(256);
 /** Loads and stores: log2 of the natural alignment. */
@@ -59,19 +119,22 @@ const memAlign = new Uint8Array(256);
 for (let op = 0; op < 256; op++) {
   const n = numericOps[op];
   if (n !== undefined && n.result !== undefined && n.params.every((t) => t === n.params[0])) {
-    if (n.params.length === 1 || n.params.length === 2) {
-      numArity[op] = n.params.length;
-      numParam[op] = n.params[0];
-      numResult[op] = n.result;
+    const p = n.params[0];
+    if (n.params.length === 1) opClass[op] = OpClass.Unary;
+    else if (n.params.length === 2) {
+      opClass[op] =
+        p === ValType.i32 && n.result === ValType.i32 ? OpClass.I32Binary : OpClass.Binary;
     }
+    numParam[op] = p;
+    numResult[op] = n.result;
   }
   const m = memoryOps[op];
   if (m !== undefined && m.params[0] === ValType.i32) {
     if (m.params.length === 1 && m.result !== undefined) {
-      memKind[op] = 1;
+      opClass[op] = OpClass.Load;
       memType[op] = m.result;
     } else if (m.params.length === 2 && m.result === undefined) {
-      memKind[op] = 2;
+      opClass[op] = OpClass.Store;
       memType[op] = m.params[1];
     }
     memAlign[op] = m.naturalAlign;
@@ -93,6 +156,47 @@ function skipS32(bytes: Uint8Array, p: number, end: number): number {
   if ((b & 0x80) !== 0) return -1;
   const rest = b & 0x70;
   if ((b & 0x08) === 0 ? rest !== 0 : rest !== 0x70) return -1;
+  return p + 1;
+}
+
+/** Where the last readU32 stopped (a module-level register: no allocation per read). */
+let lebEnd = 0;
+
+/**
+ * The value of a well-formed unsigned LEB128 of at most 32 bits at `p`, its end in `lebEnd`;
+ * -1 when it is malformed or runs past `end`. Toolchains pad relocated indices (calls,
+ * globals, type indices) to five bytes, so every length is read here, not only one byte.
+ */
+function readU32(bytes: Uint8Array, p: number, end: number): number {
+  let result = 0;
+  for (let shift = 0; shift < 28; shift += 7) {
+    if (p >= end) return -1;
+    const b = bytes[p++];
+    result |= (b & 0x7f) << shift;
+    if (b < 0x80) {
+      lebEnd = p;
+      return result;
+    }
+  }
+  if (p >= end) return -1;
+  const b = bytes[p++];
+  if ((b & 0xf0) !== 0) return -1;
+  lebEnd = p;
+  return result + b * 0x10000000;
+}
+
+/** End of a well-formed signed LEB128 of at most 64 bits starting at `p`, or -1. */
+function skipS64(bytes: Uint8Array, p: number, end: number): number {
+  const last = p + 9;
+  for (; p < last; p++) {
+    if (p >= end) return -1;
+    if (bytes[p] < 0x80) return p + 1;
+  }
+  if (p >= end) return -1;
+  const b = bytes[p];
+  if ((b & 0x80) !== 0) return -1;
+  const rest = b & 0x7e;
+  if ((b & 0x01) === 0 ? rest !== 0 : rest !== 0x7e) return -1;
   return p + 1;
 }
 
@@ -515,6 +619,8 @@ export class BodyValidator {
     const flatLocals = this.flatLocalCount;
     const funcs = this.funcs;
     const globals = this.globals;
+    const types = this.ctx.types;
+    const tables = this.ctx.tables;
     const hasMemory = this.hasMemory;
     let vals: Uint8Array = this.vals;
     let sp = this.sp;
@@ -537,10 +643,11 @@ export class BodyValidator {
           if (pos >= end) break;
           let index = bytes[pos];
           if (index < 0x80) pos++;
-          else if (pos + 1 < end && bytes[pos + 1] < 0x80) {
-            index = (index & 0x7f) | (bytes[pos + 1] << 7);
-            pos += 2;
-          } else break;
+          else {
+            index = readU32(bytes, pos, end);
+            if (index < 0) break;
+            pos = lebEnd;
+          }
           if (index >= flatLocals) break;
           if (sp === vals.length) vals = this.growVals();
           vals[sp++] = localTypes[index];
@@ -553,9 +660,9 @@ export class BodyValidator {
           let index = bytes[pos];
           let next = pos + 1;
           if (index >= 0x80) {
-            if (next >= end || bytes[next] >= 0x80) break;
-            index = (index & 0x7f) | (bytes[next] << 7);
-            next++;
+            index = readU32(bytes, pos, end);
+            if (index < 0) break;
+            next = lebEnd;
           }
           if (index >= flatLocals) break;
           const t = localTypes[index];
@@ -706,17 +813,9 @@ export class BodyValidator {
         }
         case 0x10: {
           // call
-          if (pos >= end) break;
-          let index = bytes[pos];
-          let next = pos + 1;
-          if (index >= 0x80) {
-            const p2 = skipU32(bytes, pos, end);
-            if (p2 < 0 || p2 - pos > 4) break; // 4 bytes hold 28 bits: no overflow
-            index = 0;
-            for (let p = p2 - 1; p >= pos; p--) index = (index << 7) | (bytes[p] & 0x7f);
-            next = p2;
-          }
-          if (index >= funcs.length) break;
+          const index = readU32(bytes, pos, end);
+          if (index < 0 || index >= funcs.length) break;
+          const next = lebEnd;
           const type = funcs[index];
           const params = type.params;
           const np = params.length;
@@ -731,6 +830,36 @@ export class BodyValidator {
           const nr = results.length;
           if (sp - np + nr > vals.length) break;
           sp -= np;
+          for (k = 0; k < nr; k++) vals[sp++] = results[k];
+          pos = next;
+          continue;
+        }
+        case 0x11: {
+          // call_indirect typeidx tableidx
+          const typeIndex = readU32(bytes, pos, end);
+          if (typeIndex < 0 || typeIndex >= types.length) break;
+          const tableIndex = readU32(bytes, lebEnd, end);
+          if (tableIndex < 0 || tableIndex >= tables.length) break;
+          if (tables[tableIndex].elemType !== ValType.funcref) break;
+          const next = lebEnd;
+          if (sp === height) break;
+          const callee = vals[sp - 1];
+          if (callee !== ValType.i32 && callee !== UNKNOWN) break;
+          const type = types[typeIndex];
+          const params = type.params;
+          const np = params.length;
+          const base = sp - 1 - np;
+          if (base < height) break;
+          let k = 0;
+          for (; k < np; k++) {
+            const actual = vals[base + k];
+            if (actual !== params[k] && actual !== UNKNOWN) break;
+          }
+          if (k < np) break;
+          const results = type.results;
+          const nr = results.length;
+          if (base + nr > vals.length) break;
+          sp = base;
           for (k = 0; k < nr; k++) vals[sp++] = results[k];
           pos = next;
           continue;
@@ -754,30 +883,30 @@ export class BodyValidator {
         }
         case 0x23: {
           // global.get
-          if (pos >= end) break;
-          const index = bytes[pos];
-          if (index >= 0x80 || index >= globals.length) break;
+          const index = readU32(bytes, pos, end);
+          if (index < 0 || index >= globals.length) break;
           if (sp === vals.length) vals = this.growVals();
           vals[sp++] = globals[index].valType;
-          pos++;
+          pos = lebEnd;
           continue;
         }
         case 0x24: {
           // global.set
-          if (pos >= end || sp === height) break;
-          const index = bytes[pos];
-          if (index >= 0x80 || index >= globals.length) break;
+          if (sp === height) break;
+          const index = readU32(bytes, pos, end);
+          if (index < 0 || index >= globals.length) break;
           const global = globals[index];
           const actual = vals[sp - 1];
           if (!global.mutable || (actual !== global.valType && actual !== UNKNOWN)) break;
           sp--;
-          pos++;
+          pos = lebEnd;
           continue;
         }
         case 0x42: {
           // i64.const
-          if (pos >= end || bytes[pos] >= 0x80) break;
-          pos++;
+          const next = skipS64(bytes, pos, end);
+          if (next < 0) break;
+          pos = next;
           if (sp === vals.length) vals = this.growVals();
           vals[sp++] = ValType.i64;
           continue;
@@ -794,9 +923,43 @@ export class BodyValidator {
         }
         case 0x01: // nop
           continue;
+        case 0x46:
+        case 0x47:
+        case 0x48:
+        case 0x49:
+        case 0x4a:
+        case 0x4b:
+        case 0x4c:
+        case 0x4d:
+        case 0x4e:
+        case 0x4f:
+        case 0x6a:
+        case 0x6b:
+        case 0x6c:
+        case 0x6d:
+        case 0x6e:
+        case 0x6f:
+        case 0x70:
+        case 0x71:
+        case 0x72:
+        case 0x73:
+        case 0x74:
+        case 0x75:
+        case 0x76:
+        case 0x77:
+        case 0x78: {
+          // [i32 i32] -> [i32]: i32 arithmetic (0x6a-0x78) and comparisons (0x46-0x4f)
+          if (sp - height < 2) break;
+          const a = vals[sp - 1];
+          const b = vals[sp - 2];
+          if ((a !== ValType.i32 && a !== UNKNOWN) || (b !== ValType.i32 && b !== UNKNOWN)) break;
+          sp--;
+          vals[sp - 1] = ValType.i32;
+          continue;
+        }
         default: {
-          const arity = numArity[op];
-          if (arity === 2) {
+          const c = opClass[op];
+          if (c === OpClass.Binary) {
             if (sp - height < 2) break;
             const p = numParam[op];
             const a = vals[sp - 1];
@@ -806,17 +969,16 @@ export class BodyValidator {
             vals[sp - 1] = numResult[op];
             continue;
           }
-          if (arity === 1) {
+          if (c === OpClass.Unary) {
             if (sp === height) break;
             const a = vals[sp - 1];
             if (a !== numParam[op] && a !== UNKNOWN) break;
             vals[sp - 1] = numResult[op];
             continue;
           }
-          const mkind = memKind[op];
-          if (mkind === 0 || !hasMemory) break;
+          if (c !== OpClass.Load && c !== OpClass.Store) break;
+          if (!hasMemory || pos >= end) break;
           // memarg: alignment (at most natural) then offset
-          if (pos >= end) break;
           const align = bytes[pos];
           if (align > memAlign[op]) break; // (also every alignment >= 0x80)
           let next = pos + 1;
@@ -825,10 +987,11 @@ export class BodyValidator {
             next = skipU32(bytes, next, end);
             if (next < 0) break;
           }
-          if (sp - height < mkind) break;
-          const address = vals[sp - mkind];
+          const count = c === OpClass.Load ? 1 : 2;
+          if (sp - height < count) break;
+          const address = vals[sp - count];
           if (address !== ValType.i32 && address !== UNKNOWN) break;
-          if (mkind === 1) {
+          if (count === 1) {
             vals[sp - 1] = memType[op];
           } else {
             const value = vals[sp - 1];

@@ -6,6 +6,7 @@ import { ValidationError } from './errors';
 import { ModuleContext, typeListName, typeName } from './context';
 import { validateConstExpr } from './constexpr';
 import { BodyValidator } from './body';
+import { primingModule } from './prime';
 
 /** 2^16 pages of 64 KiB: the 4 GiB a 32-bit memory can address. */
 const MAX_MEMORY_PAGES = 65536;
@@ -30,8 +31,15 @@ function checkMemoryLimits(limits: Limits, where: string): void {
   checkLimits(limits, MAX_MEMORY_PAGES, 'memory size must be at most 65536 pages (4GiB)', where);
 }
 
+let primed = false;
+
 /** Validates a decoded module; throws ValidationError (or DecodeError for malformed bodies). */
 export function validateModule(module: WasmModule): void {
+  if (!primed) {
+    // Once per process, before the first real module (see prime.ts).
+    primed = true;
+    validateModule(primingModule());
+  }
   const types = module.types;
   const funcs: FuncType[] = [];
   const tables: TableType[] = [];

@@ -8,6 +8,7 @@ import { DecodeError } from '../../binary/reader';
 import { validateModule, ValidationError } from '../index';
 import { FuncType, GlobalType, ValType, WasmModule } from '../../model';
 import { Built, build, f32, f64, i32, i64, leb, oneFunction } from './builder';
+import { primingModule } from '../prime';
 
 function valid(built: Built): void {
   validateModule(built.module);
@@ -332,5 +333,16 @@ describe('validator: inline fast paths and their hand-over', () => {
       'type mismatch: select without a type needs numeric or vector operands',
     );
     assert.equal(ValType.i32, i32);
+  });
+});
+
+describe('validator: the priming module', () => {
+  it('is valid, and validating it leaves later results unchanged', () => {
+    const module = primingModule();
+    validateModule(module);
+    // functions share the priming body; the last one is empty and called by it
+    assert.equal(module.codes.length, module.funcs.length);
+    invalid(oneFunction(toI32, [0x42, 0]), 'type mismatch: expected i32, found i64');
+    validateModule(module);
   });
 });
