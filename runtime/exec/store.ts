@@ -16,7 +16,22 @@ export function setMemoryLimit(bytes: number | undefined, onExceeded?: () => voi
   onMemoryLimitExceeded = onExceeded;
 }
 
-/** A linear memory: a plain ArrayBuffer replaced (old one detached) on every grow. */
+/** The host's own WebAssembly.Memory, used only as a growable buffer (see MemoryStore). */
+interface HostMemory {
+  readonly buffer: ArrayBuffer;
+  grow(delta: number): number;
+}
+type HostMemoryConstructor = new (desc: { initial: number; maximum?: number }) => HostMemory;
+const HostMemory = (globalThis as unknown as { WebAssembly?: { Memory?: HostMemoryConstructor } })
+  .WebAssembly?.Memory;
+
+/**
+ * A linear memory: a plain (fixed-length) ArrayBuffer, replaced and the old one detached on
+ * every grow. Where the host has WebAssembly.Memory, its buffers provide the storage: they
+ * grow in place (reserved address space), where copying into a new ArrayBuffer on each grow
+ * costs O(size) per page and made malloc-heavy programs quadratic (200 MB grown page by page:
+ * 330 GB copied). Generated code only ever sees the ArrayBuffer through a DataView.
+ */
 export class MemoryStore {
   buffer: ArrayBuffer;
   dv: DataView;
@@ -24,6 +39,7 @@ export class MemoryStore {
   pages: number;
   /** The JS API object wrapping this memory, once one exists. */
   js: object | undefined = undefined;
+  private readonly host: HostMemory | undefined;
 
   constructor(
     initial: number,
@@ -33,7 +49,11 @@ export class MemoryStore {
       onMemoryLimitExceeded?.();
       throw new RangeError('memory limit exceeded');
     }
-    this.buffer = new ArrayBuffer(initial * PAGE_SIZE);
+    this.host =
+      HostMemory !== undefined
+        ? new HostMemory(max === undefined ? { initial } : { initial, maximum: max })
+        : undefined;
+    this.buffer = this.host?.buffer ?? new ArrayBuffer(initial * PAGE_SIZE);
     this.dv = new DataView(this.buffer);
     this.u8 = new Uint8Array(this.buffer);
     this.pages = initial;
@@ -51,15 +71,24 @@ export class MemoryStore {
       return -1;
     }
     let next: ArrayBuffer;
-    try {
-      next = new ArrayBuffer(bytes);
-    } catch {
-      return -1;
+    if (this.host !== undefined) {
+      try {
+        this.host.grow(delta); // detaches the old buffer itself
+      } catch {
+        return -1;
+      }
+      next = this.host.buffer;
+    } else {
+      try {
+        next = new ArrayBuffer(bytes);
+      } catch {
+        return -1;
+      }
+      const oldBuffer = this.buffer;
+      new Uint8Array(next).set(this.u8);
+      // Detach the old buffer, as the JS API requires after grow.
+      structuredClone(oldBuffer, { transfer: [oldBuffer] });
     }
-    const oldBuffer = this.buffer;
-    new Uint8Array(next).set(this.u8);
-    // Detach the old buffer, as the JS API requires after grow.
-    structuredClone(oldBuffer, { transfer: [oldBuffer] });
     this.buffer = next;
     this.dv = new DataView(next);
     this.u8 = new Uint8Array(next);
