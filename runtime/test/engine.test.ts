@@ -74,6 +74,22 @@ describe('runtime engine', () => {
     assert.throws(() => mem.grow(1), RangeError);
   });
 
+  it('keeps contents across many one-page grows', () => {
+    const mem = new Memory({ initial: 1, maximum: 300 });
+    new Uint8Array(mem.buffer)[7] = 99;
+    for (let i = 1; i < 300; i++) {
+      const before = mem.buffer;
+      assert.equal(mem.grow(1), i);
+      assert.equal(before.byteLength, 0);
+      new Uint8Array(mem.buffer)[i * 65536 + 3] = i & 0xff;
+    }
+    const bytes = new Uint8Array(mem.buffer);
+    assert.equal(bytes.length, 300 * 65536);
+    assert.equal(bytes[7], 99);
+    assert.equal(bytes[150 * 65536 + 3], 150);
+    assert.throws(() => mem.grow(1), RangeError);
+  });
+
   it('honours the per-thread memory limit', () => {
     let exceeded = 0;
     setMemoryLimit(2 * 65536, () => exceeded++);
