@@ -159,11 +159,14 @@ function skipS32(bytes: Uint8Array, p: number, end: number): number {
   return p + 1;
 }
 
-/** Where the last readU32 stopped (a module-level register: no allocation per read). */
-let lebEnd = 0;
+/**
+ * Where the last readU32 stopped: a one-slot register (no allocation per read; a typed array
+ * rather than a module-level `let`, whose every read from a function pays a TDZ check).
+ */
+const lebEnd = new Int32Array(1);
 
 /**
- * The value of a well-formed unsigned LEB128 of at most 32 bits at `p`, its end in `lebEnd`;
+ * The value of a well-formed unsigned LEB128 of at most 32 bits at `p`, its end in `lebEnd[0]`;
  * -1 when it is malformed or runs past `end`. Toolchains pad relocated indices (calls,
  * globals, type indices) to five bytes, so every length is read here, not only one byte.
  */
@@ -174,14 +177,14 @@ function readU32(bytes: Uint8Array, p: number, end: number): number {
     const b = bytes[p++];
     result |= (b & 0x7f) << shift;
     if (b < 0x80) {
-      lebEnd = p;
+      lebEnd[0] = p;
       return result;
     }
   }
   if (p >= end) return -1;
   const b = bytes[p++];
   if ((b & 0xf0) !== 0) return -1;
-  lebEnd = p;
+  lebEnd[0] = p;
   return result + b * 0x10000000;
 }
 
@@ -646,7 +649,7 @@ export class BodyValidator {
           else {
             index = readU32(bytes, pos, end);
             if (index < 0) break;
-            pos = lebEnd;
+            pos = lebEnd[0];
           }
           if (index >= flatLocals) break;
           if (sp === vals.length) vals = this.growVals();
@@ -662,7 +665,7 @@ export class BodyValidator {
           if (index >= 0x80) {
             index = readU32(bytes, pos, end);
             if (index < 0) break;
-            next = lebEnd;
+            next = lebEnd[0];
           }
           if (index >= flatLocals) break;
           const t = localTypes[index];
@@ -815,7 +818,7 @@ export class BodyValidator {
           // call
           const index = readU32(bytes, pos, end);
           if (index < 0 || index >= funcs.length) break;
-          const next = lebEnd;
+          const next = lebEnd[0];
           const type = funcs[index];
           const params = type.params;
           const np = params.length;
@@ -838,10 +841,10 @@ export class BodyValidator {
           // call_indirect typeidx tableidx
           const typeIndex = readU32(bytes, pos, end);
           if (typeIndex < 0 || typeIndex >= types.length) break;
-          const tableIndex = readU32(bytes, lebEnd, end);
+          const tableIndex = readU32(bytes, lebEnd[0], end);
           if (tableIndex < 0 || tableIndex >= tables.length) break;
           if (tables[tableIndex].elemType !== ValType.funcref) break;
-          const next = lebEnd;
+          const next = lebEnd[0];
           if (sp === height) break;
           const callee = vals[sp - 1];
           if (callee !== ValType.i32 && callee !== UNKNOWN) break;
@@ -887,7 +890,7 @@ export class BodyValidator {
           if (index < 0 || index >= globals.length) break;
           if (sp === vals.length) vals = this.growVals();
           vals[sp++] = globals[index].valType;
-          pos = lebEnd;
+          pos = lebEnd[0];
           continue;
         }
         case 0x24: {
@@ -899,7 +902,7 @@ export class BodyValidator {
           const actual = vals[sp - 1];
           if (!global.mutable || (actual !== global.valType && actual !== UNKNOWN)) break;
           sp--;
-          pos = lebEnd;
+          pos = lebEnd[0];
           continue;
         }
         case 0x42: {
