@@ -5,27 +5,39 @@ const usage = `Usage: tswasm-shim <command> [options]
 Run and debug WebAssembly (WASI preview1) programs the way the tswasm containerd shim runs them.
 
 Commands:
-  run [options] FILE.wasm [ARGS...]   run a module with WASI
-  help                                print this help
+  run [options] FILE.wasm|BUNDLE|IMAGE [ARGS...]   run a module, an OCI bundle or an OCI image
+  inspect [options] FILE.wasm|BUNDLE|IMAGE         print what would run, and check the module
+  help                                             print this help
 
-Run 'tswasm-shim run --help' for the options of run.
+Run 'tswasm-shim run --help' or 'tswasm-shim inspect --help' for their options.
 `;
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [command] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(usage);
     return command === undefined ? 2 : 0;
   }
+  // Commands are loaded only when used, so that --help stays fast.
   if (command === 'run') {
-    // Loaded only here, so that --help stays fast.
     const { runCommand } = require('./run-command') as typeof import('./run-command');
     return runCommand(argv.slice(1));
+  }
+  if (command === 'inspect') {
+    const { inspectCommand } = require('./inspect') as typeof import('./inspect');
+    return inspectCommand(argv.slice(1));
   }
   process.stderr.write(`tswasm-shim: unknown command "${command}"\n${usage}`);
   return 2;
 }
 
-const status = main(process.argv.slice(2));
-// Exit at once: a socket helper thread or the guest's leftovers must not keep the process up.
-process.exit(status);
+main(process.argv.slice(2)).then(
+  // Exit at once: a socket helper thread or the guest's leftovers must not keep the process up.
+  (status) => process.exit(status),
+  (error: unknown) => {
+    process.stderr.write(
+      `tswasm-shim: internal error: ${(error as Error)?.stack ?? String(error)}\n`,
+    );
+    process.exit(70);
+  },
+);

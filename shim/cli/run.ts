@@ -3,6 +3,7 @@
 // `tswasm-shim run` and meant for any host that runs a module the same way.
 import * as fs from 'fs';
 import { WASI, ListenSpec, errnoName, exitCodeOf } from '../../wasi';
+import { GuestTrap } from '../../wasi/errors';
 
 /** The part of the JS WebAssembly API a run needs (V8's built-in or tswasm's runtime). */
 export interface EngineApi {
@@ -45,10 +46,20 @@ export function loadEngine(name: EngineName | undefined): { name: EngineName; ap
   return { name: 'v8', api: v8Api };
 }
 
-/** Why a run failed before or instead of an exit code; `kind` decides the CLI's exit status. */
+/** tswasm's per-thread extras a memory limit needs (runtime/index.ts). */
+interface TswasmLimits {
+  setMemoryLimit(bytes: number | undefined, onExceeded?: () => void): void;
+  setInterruptFlag(flag: Int32Array | undefined): void;
+  Interrupted: new (...args: never[]) => Error;
+}
+
+/**
+ * Why a run failed before or instead of an exit code; `kind` decides the CLI's exit status:
+ * `exit-status` is proc_exit(n) with n >= 126 (which WASI reserves), `oom` the memory limit.
+ */
 export class RunError extends Error {
   constructor(
-    readonly kind: 'usage' | 'load' | 'compile' | 'link' | 'trap',
+    readonly kind: 'usage' | 'load' | 'compile' | 'link' | 'trap' | 'exit-status' | 'oom',
     message: string,
     readonly detail?: unknown,
   ) {
@@ -58,8 +69,15 @@ export class RunError extends Error {
 
 export interface RunOptions {
   file: string;
-  /** Guest argv after argv[0] (argv[0] is `file` as given, like wasmtime). */
+  /** Guest argv after argv[0]. */
   args: string[];
+  /** The guest's argv[0]: `file` as given when omitted (like wasmtime); a container's args[0]. */
+  argv0?: string;
+  /**
+   * Linear memory limit in bytes, enforced as the shim does: growing past it stops the module
+   * (tswasm: at once, through the interrupt flag; V8: at its next WASI call).
+   */
+  memoryLimit?: number;
   env: Record<string, string>;
   preopens: Record<string, string>;
   sockets?: ListenSpec[];
@@ -102,6 +120,62 @@ function traceTo(fd: number): NonNullable<ConstructorParameters<typeof WASI>[0]>
   };
 }
 
+/** True for the trap our WASI raises on proc_exit(n >= 126), which wasmtime reports as an error. */
+function isReservedExit(error: unknown): boolean {
+  return error instanceof GuestTrap && /invalid exit status/.test(error.message);
+}
+
+/** Thrown from a WASI call when V8's memory has grown past the limit (V8 has no grow hook). */
+class MemoryLimitExceeded extends Error {}
+
+/**
+ * Sets up the memory limit on the chosen engine and returns the import object to use plus a
+ * test for "this exception is the limit stopping the module".
+ */
+function limitMemory(
+  engineName: EngineName,
+  limit: number | undefined,
+  wasiImports: Record<string, Record<string, unknown>>,
+  memory: () => { buffer: ArrayBuffer } | undefined,
+): {
+  imports: Record<string, Record<string, unknown>>;
+  stopped(error: unknown): boolean;
+  reset(): void;
+} {
+  const none = { imports: wasiImports, stopped: () => false, reset: () => {} };
+  if (limit === undefined) return none;
+  if (engineName === 'tswasm') {
+    const tswasm = require('../../runtime') as TswasmLimits;
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    let exceeded = false;
+    tswasm.setInterruptFlag(flag);
+    tswasm.setMemoryLimit(limit, () => {
+      exceeded = true;
+      Atomics.store(flag, 0, 2); // stop
+    });
+    return {
+      imports: wasiImports,
+      stopped: (error) => exceeded && error instanceof tswasm.Interrupted,
+      reset: () => {
+        tswasm.setMemoryLimit(undefined);
+        tswasm.setInterruptFlag(undefined);
+      },
+    };
+  }
+  const checked: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(wasiImports.wasi_snapshot_preview1)) {
+    checked[name] = (...args: unknown[]) => {
+      if ((memory()?.buffer.byteLength ?? 0) > limit) throw new MemoryLimitExceeded();
+      return (fn as (...a: unknown[]) => unknown)(...args);
+    };
+  }
+  return {
+    imports: { ...wasiImports, wasi_snapshot_preview1: checked },
+    stopped: (error) => error instanceof MemoryLimitExceeded,
+    reset: () => {},
+  };
+}
+
 export function runModule(options: RunOptions): RunResult {
   const engine = loadEngine(options.engine);
   let bytes: Buffer;
@@ -123,7 +197,7 @@ export function runModule(options: RunOptions): RunResult {
   let wasi: WASI;
   try {
     wasi = new WASI({
-      args: [options.file, ...(options.invoke ? [] : options.args)],
+      args: [options.argv0 ?? options.file, ...(options.invoke ? [] : options.args)],
       env: options.env,
       preopens: options.preopens,
       sockets: options.sockets,
@@ -135,16 +209,35 @@ export function runModule(options: RunOptions): RunResult {
   } catch (error) {
     throw new RunError('load', (error as Error).message, error);
   }
+  let instance: { exports: Record<string, unknown> } | undefined;
+  const limit = limitMemory(
+    engine.name,
+    options.memoryLimit,
+    wasi.getImportObject() as Record<string, Record<string, unknown>>,
+    () => instance?.exports.memory as { buffer: ArrayBuffer } | undefined,
+  );
+  /** A trap or an exit code from how the module ended. */
+  const ended = (error: unknown): RunResult => {
+    if (error instanceof RunError) throw error;
+    if (limit.stopped(error))
+      throw new RunError('oom', `memory limit of ${options.memoryLimit} bytes exceeded`, error);
+    const exit = exitCodeOf(error);
+    if (exit !== undefined) return { exitCode: exit, engine: engine.name };
+    if (isReservedExit(error)) throw new RunError('exit-status', (error as Error).message, error);
+    throw new RunError('trap', (error as Error).message, error);
+  };
   try {
-    let instance: { exports: Record<string, unknown> };
     try {
-      instance = new engine.api.Instance(
-        module,
-        wasi.getImportObject() as Record<string, Record<string, unknown>>,
-      );
+      instance = new engine.api.Instance(module, limit.imports);
     } catch (error) {
-      const exit = exitCodeOf(error);
-      if (exit !== undefined) return { exitCode: exit, engine: engine.name }; // proc_exit in start function
+      // proc_exit, a trap or the limit in a start function
+      if (
+        exitCodeOf(error) !== undefined ||
+        isReservedExit(error) ||
+        limit.stopped(error) ||
+        error instanceof engine.api.RuntimeError
+      )
+        return ended(error);
       throw new RunError(
         'link',
         `failed to instantiate ${options.file}: ${(error as Error).message}`,
@@ -174,12 +267,10 @@ export function runModule(options: RunOptions): RunResult {
       const results = result === undefined ? [] : Array.isArray(result) ? result : [result];
       return { exitCode: 0, engine: engine.name, results };
     } catch (error) {
-      if (error instanceof RunError) throw error;
-      const exit = exitCodeOf(error);
-      if (exit !== undefined) return { exitCode: exit, engine: engine.name };
-      throw new RunError('trap', (error as Error).message, error);
+      return ended(error);
     }
   } finally {
+    limit.reset();
     wasi.close();
   }
 }
