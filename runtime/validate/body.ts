@@ -631,7 +631,8 @@ export class BodyValidator {
     /** Operand stack height of the innermost frame. */
     let height = 0;
     let pos = body.start;
-    while (depth > 0) {
+    // Depth reaches 0 only at an `end`: the loop is left there, not tested per instruction.
+    instructions: for (;;) {
       if (pos >= end) {
         this.at = pos;
         this.malformed(missingEndReason(bytes, body), end);
@@ -810,7 +811,8 @@ export class BodyValidator {
             // The results, now concrete, stay on the enclosing frame's part of the stack.
             for (k = 0; k < n; k++) vals[height + k] = results[k];
             depth = top;
-            if (top > 0) height = this.frameHeight[top - 1];
+            if (top === 0) break instructions;
+            height = this.frameHeight[top - 1];
           }
           continue;
         }
@@ -1015,7 +1017,8 @@ export class BodyValidator {
       sp = this.sp;
       depth = this.depth;
       pos = r.pos;
-      if (depth > 0) height = this.frameHeight[depth - 1];
+      if (depth === 0) break;
+      height = this.frameHeight[depth - 1];
     }
     r.pos = pos;
     if (pos !== end) this.malformed('operators remaining after end of function', pos);
