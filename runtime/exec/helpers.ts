@@ -90,12 +90,54 @@ function fromBig(v: bigint): number {
 const fitsSigned = (hi: number): boolean => (hi + 0x200000) >>> 0 < 0x400000;
 const fitsUnsigned = (hi: number): boolean => hi >>> 0 < 0x200000;
 
+/**
+ * Unsigned 64-bit by 32-bit division by 16-bit long division in doubles (every partial
+ * remainder times 2^16 plus a digit stays below 2^48, so all steps are exact). Returns the
+ * quotient's low half (high half in H[0]) and leaves the remainder in `shortRemainder`.
+ */
+let shortRemainder = 0;
+function divShort(lo: number, hi: number, b: number): number {
+  const h = hi >>> 0;
+  const l = lo >>> 0;
+  const q3 = Math.floor(h / b);
+  let r = h - q3 * b;
+  let n = r * 65536 + (l >>> 16);
+  const q1 = Math.floor(n / b);
+  r = n - q1 * b;
+  n = r * 65536 + (l & 0xffff);
+  const q0 = Math.floor(n / b);
+  shortRemainder = n - q0 * b;
+  H[0] = q3 | 0;
+  return ((q1 << 16) + q0) | 0;
+}
+
+/** Two's complement negation of (lo, hi): low half returned, high half in H[0]. */
+function neg64(lo: number, hi: number): number {
+  const nlo = -lo | 0;
+  H[0] = (~hi + (nlo === 0 ? 1 : 0)) | 0;
+  return nlo;
+}
+
 export function divs64(al: number, ah: number, bl: number, bh: number): number {
   if (bl === 0 && bh === 0) trap('integer divide by zero');
   if (fitsSigned(ah) && fitsSigned(bh)) {
     return split64(Math.trunc((ah * 4294967296 + (al >>> 0)) / (bh * 4294967296 + (bl >>> 0))));
   }
   if (al === 0 && ah === -2147483648 && bl === -1 && bh === -1) trap('integer overflow');
+  if (bh === 0 || (bh === -1 && bl !== 0)) {
+    // |b| < 2^32: divide magnitudes, then fix the sign.
+    const negA = ah < 0;
+    const negB = bh < 0;
+    let ml = al;
+    let mh = ah;
+    if (negA) {
+      ml = neg64(al, ah);
+      mh = H[0];
+    }
+    const mb = negB ? -bl >>> 0 : bl >>> 0;
+    const ql = divShort(ml, mh, mb);
+    return negA !== negB ? neg64(ql, H[0]) : ql;
+  }
   return fromBig(toBig(al, ah) / toBig(bl, bh));
 }
 
@@ -106,6 +148,7 @@ export function divu64(al: number, ah: number, bl: number, bh: number): number {
       Math.trunc(((ah >>> 0) * 4294967296 + (al >>> 0)) / ((bh >>> 0) * 4294967296 + (bl >>> 0))),
     );
   }
+  if (bh === 0) return divShort(al, ah, bl >>> 0);
   return fromBig(BigInt.asUintN(64, toBig(al, ah)) / BigInt.asUintN(64, toBig(bl, bh)));
 }
 
@@ -116,6 +159,19 @@ export function rems64(al: number, ah: number, bl: number, bh: number): number {
     const b = bh * 4294967296 + (bl >>> 0);
     return split64(a - Math.trunc(a / b) * b);
   }
+  if (bh === 0 || (bh === -1 && bl !== 0)) {
+    const negA = ah < 0;
+    let ml = al;
+    let mh = ah;
+    if (negA) {
+      ml = neg64(al, ah);
+      mh = H[0];
+    }
+    divShort(ml, mh, bh < 0 ? -bl >>> 0 : bl >>> 0);
+    H[0] = 0;
+    const r = shortRemainder;
+    return negA ? neg64(r | 0, 0) : r | 0;
+  }
   return fromBig(toBig(al, ah) % toBig(bl, bh));
 }
 
@@ -125,6 +181,11 @@ export function remu64(al: number, ah: number, bl: number, bh: number): number {
     const a = (ah >>> 0) * 4294967296 + (al >>> 0);
     const b = (bh >>> 0) * 4294967296 + (bl >>> 0);
     return split64(a - Math.trunc(a / b) * b);
+  }
+  if (bh === 0) {
+    divShort(al, ah, bl >>> 0);
+    H[0] = 0;
+    return shortRemainder | 0;
   }
   return fromBig(BigInt.asUintN(64, toBig(al, ah)) % BigInt.asUintN(64, toBig(bl, bh)));
 }
