@@ -26,7 +26,16 @@ TSWASM_SHIM_PROTOCOL=grpc serves gRPC instead of ttrpc where containerd takes it
 `;
 
 const flagSpec = {
-  strings: ['namespace', 'address', 'publish-binary', 'id', 'bundle', 'socket', 'protocol'],
+  strings: [
+    'namespace',
+    'address',
+    'publish-binary',
+    'id',
+    'bundle',
+    'socket',
+    'protocol',
+    'ready-fd',
+  ],
   booleans: ['debug', 'v', 'version', 'help', 'h'],
 };
 
@@ -55,16 +64,19 @@ async function main(argv: string[]): Promise<number> {
   switch (flags.rest[0]) {
     case 'start': {
       const { start, drainStdin } = await import('./manager/start');
-      await drainStdin();
-      const address = await start({
-        namespace,
-        address: flag('address'),
-        id: flag('id'),
-        debug,
-        bundle: process.cwd(),
-        env: process.env,
-        self: { execPath: process.execPath, script: process.argv[1] },
-      });
+      // the daemon boots while containerd's options drain
+      const [address] = await Promise.all([
+        start({
+          namespace,
+          address: flag('address'),
+          id: flag('id'),
+          debug,
+          bundle: process.cwd(),
+          env: process.env,
+          self: { execPath: process.execPath, script: process.argv[1] },
+        }),
+        drainStdin(),
+      ]);
       process.stdout.write(address);
       return 0;
     }
@@ -84,6 +96,7 @@ async function main(argv: string[]): Promise<number> {
           bundle: process.cwd(),
           debug,
           protocol: flag('protocol') === 'grpc' ? 'grpc' : 'ttrpc',
+          readyFd: flag('ready-fd') === '' ? undefined : Number(flag('ready-fd')),
         });
       } catch (err) {
         // another daemon of the same group won the race to listen: it serves, we go

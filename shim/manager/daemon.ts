@@ -19,6 +19,8 @@ export interface DaemonOptions {
   debug: boolean;
   /** ttrpc (every containerd) or gRPC (containerd 1.7+, on request). */
   protocol: 'ttrpc' | 'grpc';
+  /** A pipe from `start` to close once listening (it waits for that instead of polling). */
+  readyFd?: number;
 }
 
 /** How long a daemon without containers waits for one before it exits. */
@@ -72,6 +74,13 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     await serveGrpc(server, options.socket);
   } else {
     await server.listen(options.socket);
+  }
+  if (options.readyFd !== undefined) {
+    try {
+      fs.closeSync(options.readyFd);
+    } catch {
+      // start is gone already
+    }
   }
   const socketInode = fs.statSync(options.socket).ino;
   /** Whether the socket file is still the one we bound (not a successor's). */

@@ -4,6 +4,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import type { Readable } from 'stream';
 import { socketAnswers } from '../ttrpc/socket';
 import { groupingFromEnv, groupOf, socketPathFor, defaultSocketDir } from './group';
 
@@ -88,6 +89,7 @@ async function spawnDaemon(
   protocol: Protocol,
 ): Promise<void> {
   const args = [
+    ...daemonNodeFlags,
     options.self.script,
     '-namespace',
     options.namespace,
@@ -99,28 +101,54 @@ async function spawnDaemon(
     socket,
     '-protocol',
     protocol,
+    '-ready-fd',
+    String(readyFd),
     ...(options.debug ? ['-debug'] : []),
     'serve',
   ];
+  // fd 3 is a pipe of ours (never containerd's): the daemon closes it once it listens, so we
+  // wake at that moment instead of polling the socket
   const child = spawn(options.self.execPath, args, {
     cwd: options.bundle,
     env: options.env,
     detached: true,
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
   });
+  const ready = child.stdio[3] as Readable | null;
   let exited: string | undefined;
-  child.once(
-    'exit',
-    (code, signal) => (exited = `daemon exited (${signal ?? code}) before listening`),
-  );
-  child.once('error', (err) => (exited = `cannot start the daemon: ${err.message}`));
+  const settled = new Promise<void>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exited = `daemon exited (${signal ?? code}) before listening`;
+      resolve();
+    });
+    child.once('error', (err) => {
+      exited = `cannot start the daemon: ${err.message}`;
+      resolve();
+    });
+    ready?.on('data', () => {});
+    ready?.once('close', resolve);
+    ready?.once('error', () => resolve());
+  });
   child.unref();
   const deadline = Date.now() + listenTimeoutMs;
+  const timer = new Promise<void>((resolve) => setTimeout(resolve, listenTimeoutMs).unref());
+  await Promise.race([settled, timer]);
+  ready?.destroy();
+  // the pipe closes when the daemon listens, or when it ends (e.g. it lost the race to listen
+  // and the winner answers on the same socket); the socket itself says which
   while (Date.now() < deadline) {
     if (await socketAnswers(socket, 200)) return;
-    // a daemon that lost the race to listen exits; the winner answers on the same socket
     if (exited !== undefined && !fs.existsSync(socket)) throw new Error(exited);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error(`the daemon did not listen on ${socket} within ${listenTimeoutMs / 1000} s`);
 }
+
+/**
+ * Node flags of the daemon: `gc` exposed (V8 flags are process-wide, so in workers too) so a
+ * worker can drop the engine's compile-time garbage before its module settles into a long wait.
+ */
+export const daemonNodeFlags = ['--expose-gc'];
+
+/** fd 3 of the daemon when `start` spawned it: a pipe closed once the daemon listens. */
+export const readyFd = 3;

@@ -5,6 +5,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as pb from '../../proto';
+import { encodeDeleteResponse } from '../manager/delete';
 import { protocolFor, startOutput } from '../manager/start';
 import { TtrpcClient } from '../ttrpc';
 import { makeBundle, repo, tempDir } from './harness';
@@ -272,6 +273,18 @@ describe('shim start and delete (the binary)', function () {
       assert.equal(response.pid, 1);
       assert.equal(response.exitStatus, 137);
       assert.ok(Math.abs(pb.timestampToMs(response.exitedAt) - Date.now()) < 10_000);
+    }
+  });
+
+  it("delete's hand-made DeleteResponse is byte for byte what the protobuf encoder gives", () => {
+    for (const at of [0, 1000, 1_764_000_000_123.456, 2 ** 40 + 999.999]) {
+      const seconds = Math.floor(at / 1000);
+      const expected = pb.DeleteResponse.encode({
+        pid: 1,
+        exitStatus: 137,
+        exitedAt: { seconds: BigInt(seconds), nanos: Math.round((at - seconds * 1000) * 1e6) },
+      });
+      assert.deepEqual(Buffer.from(encodeDeleteResponse(1, 137, at)), Buffer.from(expected));
     }
   });
 });
