@@ -220,8 +220,11 @@ async function openImage(
   } catch (error) {
     cleanup();
     if (error instanceof TargetError) throw error;
+    // the temporary rootfs is gone by the time the user reads the message
     if (error instanceof ImageError || error instanceof PlanError)
-      throw new TargetError(`image ${source}: ${error.message}`);
+      throw new TargetError(
+        `image ${source}: ${error.message.split(rootfs).join('<image rootfs>')}`,
+      );
     // tar-stream and zlib report a damaged archive with their own errors
     const message = (error as Error).message;
     if (/tar|header|gzip|unexpected end|incorrect header|invalid/i.test(message))
