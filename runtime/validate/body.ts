@@ -218,18 +218,19 @@ function skipU32(bytes: Uint8Array, p: number, end: number): number {
 const FLAT_LOCALS_LIMIT = 1 << 20;
 
 export class BodyValidator {
+  // Initial capacities are small so that prime.ts can grow every stack cheaply; they double.
   /** The operand stack: value types by their binary encoding, UNKNOWN for bottom. */
-  private vals: Uint8Array = new Uint8Array(256);
+  private vals: Uint8Array = new Uint8Array(16);
   private sp = 0;
   // The control stack, one typed array (or reference array) per frame field.
-  private frameKind = new Uint8Array(64);
+  private frameKind = new Uint8Array(8);
   /** Operand stack height at entry (below the block's parameters). */
-  private frameHeight = new Int32Array(64);
-  private frameUnreachable = new Uint8Array(64);
-  private frameParams: (readonly ValType[])[] = new Array<readonly ValType[]>(64).fill(EMPTY);
-  private frameResults: (readonly ValType[])[] = new Array<readonly ValType[]>(64).fill(EMPTY);
+  private frameHeight = new Int32Array(8);
+  private frameUnreachable = new Uint8Array(8);
+  private frameParams: (readonly ValType[])[] = new Array<readonly ValType[]>(8).fill(EMPTY);
+  private frameResults: (readonly ValType[])[] = new Array<readonly ValType[]>(8).fill(EMPTY);
   private depth = 0;
-  private localTypes = new Uint8Array(64);
+  private localTypes = new Uint8Array(8);
   private localCount = 0;
   /** Locals below this index are read inline from localTypes (0 when looked up by group). */
   private flatLocalCount = 0;

@@ -18,10 +18,10 @@ const f64 = ValType.f64;
  */
 const COPIES = 12;
 
-/** More than the validator's initial capacities: 64 frames, 256 operands, 64 locals. */
-const DEEP = 70;
-const TALL = 260;
-const MANY_LOCALS = 70;
+/** More than the validator's initial capacities: 8 frames, 16 operands, 8 locals. */
+const DEEP = 10;
+const TALL = 20;
+const MANY_LOCALS = 10;
 
 /** The body of function 0, of type (i32) -> i32 (locals: MANY_LOCALS i32, i64, f32, f64). */
 function primingBody(): number[] {
@@ -30,7 +30,21 @@ function primingBody(): number[] {
   const code: number[] = [
     // variables, one- and five-byte indices
     ...[0x20, 0, 0x21, 1, 0x20, 1, 0x22, 2, 0x1a],
-    ...[0x20, ...padded0, 0x21, ...padded0, 0x20, i64Local, 0x1a, 0x20, 72, 0x20, 73, 0x1a, 0x1a],
+    ...[
+      0x20,
+      ...padded0,
+      0x21,
+      ...padded0,
+      0x20,
+      i64Local,
+      0x1a,
+      0x20,
+      i64Local + 1,
+      0x20,
+      i64Local + 2,
+      0x1a,
+      0x1a,
+    ],
     // constants and numeric instructions of each shape
     ...[0x41, 1, 0x41, 0xff, 0xff, 0xff, 0xff, 0x07, 0x6a, 0x45, 0x1a],
     ...[0x41, 0x80, 0x80, 0x80, 0x80, 0x78, 0x41, 0x80, 0x80, 0x80, 0x80, 0x00, 0x6b, 0x1a],
