@@ -167,7 +167,12 @@ function report(
     text += `imports/exports: cannot decode: ${(error as Error).message}\n`;
   }
   const { loadEngine } = require('./run') as typeof import('./run');
-  const engine = loadEngine(engineName);
+  let engine: ReturnType<typeof loadEngine>;
+  try {
+    engine = loadEngine(engineName);
+  } catch (error) {
+    return { text: text + `validation: ${(error as Error).message}\n`, valid: false };
+  }
   try {
     new engine.api.Module(bytes);
     return { text: text + `validation (${engine.name}): ok\n`, valid: true };

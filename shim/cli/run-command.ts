@@ -167,7 +167,7 @@ function write(fd: number, text: string): void {
 }
 
 /** The exit status and message for a failed run, as wasmtime words and numbers them. */
-export function reportFailure(error: RunError, file: string, memoryLimit?: number): number {
+export function reportFailure(error: RunError, file: string): number {
   switch (error.kind) {
     case 'usage':
       write(2, `tswasm-shim run: ${error.message}\n`);
@@ -193,7 +193,7 @@ export function reportFailure(error: RunError, file: string, memoryLimit?: numbe
       return 1;
     case 'oom':
       // the shim's wording and status (the container is killed: 128 + SIGKILL)
-      write(2, `tswasm: ${error.message ?? `memory limit of ${memoryLimit} bytes exceeded`}\n`);
+      write(2, `tswasm: ${error.message}\n`);
       return 137;
     default:
       write(2, `Error: ${error.message}\n`);

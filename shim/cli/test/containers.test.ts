@@ -4,7 +4,7 @@ import { strict as assert } from 'assert';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { cli, fixture, tempDir } from '../../../wasi/test/harness';
+import { cli, engines, fixture, tempDir } from '../../../wasi/test/harness';
 import { LayoutToWrite, writeLayoutDir, writeLayoutTar } from '../../../oci/image-writer';
 
 const hello = fs.readFileSync(fixture('wasi_hello'));
@@ -121,10 +121,13 @@ describe('tswasm-shim run BUNDLE', () => {
       ),
       { grow },
     );
-    const result = run([limited]);
-    assert.equal(result.status, 137, result.stderr);
-    assert.match(result.stderr, /^tswasm: memory limit of 16777216 bytes exceeded$/m);
-    assert.doesNotMatch(result.stdout, /allocated 1 GiB/);
+    for (const { name: engine } of engines()) {
+      const result = run(['--engine', engine, limited]);
+      assert.equal(result.status, 137, `${engine}: ${result.stderr}`);
+      assert.match(result.stderr, /^tswasm: memory limit of 16777216 bytes exceeded$/m);
+      assert.match(result.stdout, /^8 MiB$/m); // it ran up to the limit
+      assert.doesNotMatch(result.stdout, /24 MiB|allocated 1 GiB/);
+    }
     // the flag overrides the spec
     const flagged = run(['--memory-limit', '8M', limited]);
     assert.equal(flagged.status, 137);

@@ -94,6 +94,13 @@ for (const { name: engine } of engines()) {
         assert.equal(here.stdout, 'hello from wasm\nread: first line\n', here.stderr);
         const exit = run(['--engine', engine, hello, '--exit', '42']);
         assert.equal(exit.status, 42);
+        // WASI reserves 126 and up: wasmtime reports an error (not a trap) and exits 1
+        const reserved = run(['--engine', engine, hello, '--exit', '126']);
+        assert.equal(reserved.status, 1);
+        assert.match(
+          reserved.stderr,
+          /failed to run main module `.*wasi_hello\.wasm`\n\nCaused by:\n {4}exit with invalid exit status outside of \[0\.\.126\)\n$/,
+        );
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
@@ -183,6 +190,23 @@ describe('tswasm-shim run: command-line errors', () => {
       const missing = run([path.join(dir, 'missing.wasm')]);
       assert.equal(missing.status, 1);
       assert.match(missing.stderr, /cannot read .*missing\.wasm/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a trap in the start function is a trap (134), as wasmtime reports it', () => {
+    const dir = tempDir('cli');
+    try {
+      // (module (func unreachable) (start 0))
+      const file = path.join(dir, 'start-trap.wasm');
+      fs.writeFileSync(
+        file,
+        Buffer.from('0061736d01000000010401600000030201000801000a05010300000b', 'hex'),
+      );
+      const result = run([file]);
+      assert.equal(result.status, 134, result.stderr);
+      assert.match(result.stderr, /wasm trap: .*unreachable/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
