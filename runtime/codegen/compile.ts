@@ -92,6 +92,8 @@ interface Emitter {
   lines: string[];
   offsets: number[];
   declared: Set<string>;
+  /** Widest value (in variables) each stack slot held: which s/h/x/y variables to declare. */
+  slotWidths: number[];
   /** Wasm locals read or written (chunks only need these). */
   used: Set<number>;
   written: Set<number>;
@@ -205,6 +207,18 @@ function scanBlockEnds(
   return ends;
 }
 
+/** Shared, read-only name arrays of stack slots: [slot][width] -> ['s3', 'h3', ...]. */
+const slotNameCache: string[][][] = [];
+function slotNamesFor(k: number, n: number): string[] {
+  let byWidth = slotNameCache[k];
+  if (byWidth === undefined) {
+    byWidth = [];
+    for (let w = 0; w <= 4; w++) byWidth.push(suffixes.slice(0, w).map((p) => `${p}${k}`));
+    slotNameCache[k] = byWidth;
+  }
+  return byWidth[n];
+}
+
 export function jsName(moduleId: number, index: number, name: string | undefined): string {
   const clean = (name ?? '').replace(/[^A-Za-z0-9_$]/g, '_').slice(0, 60);
   return `w${moduleId}_${index}$${clean}`;
@@ -241,6 +255,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
     lines: [],
     offsets: [],
     declared: new Set(),
+    slotWidths: [],
     used: new Set(),
     written: new Set(),
     exits: new Set(),
@@ -261,11 +276,15 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
   // Locals.
   const localTypes: ValType[] = [...type.params];
   for (const g of body.locals) for (let i = 0; i < g.count; i++) localTypes.push(g.type);
+  const localNames: string[][] = [];
   const localVars = (i: number): string[] => {
-    const n = width(localTypes[i]);
-    const out: string[] = [];
-    for (let k = 0; k < n; k++) out.push(`${localSuffixes[k]}${i}`);
-    return out;
+    let names = localNames[i];
+    if (names === undefined) {
+      names = [];
+      for (let k = 0; k < width(localTypes[i]); k++) names.push(`${localSuffixes[k]}${i}`);
+      localNames[i] = names;
+    }
+    return names;
   };
   const params: string[] = [];
   for (let i = 0; i < type.params.length; i++) params.push(...localVars(i));
@@ -285,13 +304,8 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
   const deferred: (string[] | undefined)[] = [];
   const slotNames = (k: number, t: ValType = stack[k]): string[] => {
     const n = width(t);
-    const out: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const v = `${suffixes[i]}${k}`;
-      E.declared.add(v);
-      out.push(v);
-    }
-    return out;
+    if ((E.slotWidths[k] ?? 0) < n) E.slotWidths[k] = n;
+    return slotNamesFor(k, n);
   };
   const materialize = (k: number): void => {
     const d = deferred[k];
@@ -1028,7 +1042,12 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
     const usesMemory = /\bM[.,]/.test(text);
     if (usesMemory) head.push('let M=MS.dv;');
     const refreshWith = usesMemory ? 'M=MS.dv;' : '';
-    const decls = [...e.declared].map((v) => `${v}=0`).concat(vars);
+    const decls: string[] = [];
+    e.slotWidths.forEach((n, k) => {
+      for (const v of slotNamesFor(k, n)) decls.push(`${v}=0`);
+    });
+    for (const v of e.declared) decls.push(`${v}=0`);
+    decls.push(...vars);
     if (decls.length > 0) head.push(`let ${decls.join(',')};`);
     head.push('let t0=0,t1=0,t2=0,t3=0,t4=0,t5=0,t6=0;');
     let body = text;
