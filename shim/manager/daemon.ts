@@ -6,7 +6,7 @@ import { EventPublisher } from '../events/publisher';
 import { openLogger } from '../log';
 import { registerTaskService } from '../task/register';
 import { TaskService } from '../task/service';
-import { hasStuckWorkers } from '../task/wasm-runner';
+import { hasStuckWorkers, prewarmWorker } from '../task/wasm-runner';
 import { TtrpcServer } from '../ttrpc';
 import { engineName } from '../worker/engine';
 
@@ -27,6 +27,8 @@ export interface DaemonOptions {
 const idleExitMs = 5 * 60_000;
 
 export async function runDaemon(options: DaemonOptions): Promise<void> {
+  // the first container's worker boots alongside us rather than after Create
+  prewarmWorker(engineName());
   const logger = openLogger(path.join(options.bundle, 'log'), options.debug);
   const publisher = new EventPublisher(options.ttrpcAddress, options.namespace);
   const server = new TtrpcServer();

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { EventLoopUtilization } from 'perf_hooks';
-import { Worker } from 'worker_threads';
+import { ResourceLimits, Worker } from 'worker_threads';
 import type { ProcessPlan } from '../../oci/plan';
 import { failedPrecondition } from '../errors';
 import { OpenedOutput, OpenedStdin, openStdin } from '../stdio/open';
@@ -55,6 +55,56 @@ export function workerScript(): string {
  */
 export function heapLimitMb(limitBytes: number): number {
   return Math.max(256, 2 * Math.ceil(limitBytes / 2 ** 20));
+}
+
+/**
+ * The young generation of a worker, in MB. Most containers spend their life waiting; V8's
+ * default lets it grow to 16 MB and keep that. 2 MB is close to the floor (1 saves ~0.1 MB).
+ */
+const youngGenerationMb = 2;
+
+function workerLimits(memoryLimit: number | undefined): ResourceLimits {
+  return {
+    maxYoungGenerationSizeMb: youngGenerationMb,
+    ...(memoryLimit === undefined ? {} : { maxOldGenerationSizeMb: heapLimitMb(memoryLimit) }),
+  };
+}
+
+/** A worker booted ahead of its job (see prewarmWorker), and whether it is still usable. */
+let spare: { worker: Worker; engine: EngineName; alive: boolean } | undefined;
+
+/**
+ * Boots a worker before any container asks for one: the daemon does this as it starts, so the
+ * thread, the worker script and the engine are loaded while containerd is still on its way to
+ * Create. It waits for its job as a message. Only one, and only for the daemon's first Create
+ * (a later one finds none and spawns its own), so no idle daemon keeps an unused thread.
+ */
+export function prewarmWorker(engine: EngineName): void {
+  if (spare !== undefined) return;
+  const worker = new Worker(workerScript(), {
+    workerData: { spare: true },
+    stdout: false,
+    stderr: false,
+    resourceLimits: workerLimits(undefined),
+  });
+  const entry = { worker, engine, alive: true };
+  worker.once('error', () => (entry.alive = false));
+  worker.once('exit', () => (entry.alive = false));
+  worker.unref(); // until it has a job, it keeps nothing alive
+  spare = entry;
+}
+
+/** The pre-booted worker for `engine`, or undefined; there is at most one, ever. */
+function takeSpareWorker(engine: EngineName): Worker | undefined {
+  const taken = spare;
+  if (taken === undefined || !taken.alive) return undefined;
+  spare = { ...taken, alive: false }; // the slot is spent: prewarmWorker does not refill it
+  if (taken.engine !== engine) {
+    void taken.worker.terminate();
+    return undefined;
+  }
+  taken.worker.ref();
+  return taken.worker;
 }
 
 let stuckWorkers = 0;
@@ -110,14 +160,16 @@ export class WasmRunner implements Runner {
       stats: this.stats.buffer as SharedArrayBuffer,
     };
     const limit = this.options.memoryLimit;
-    const worker = new Worker(workerScript(), {
-      workerData: job,
-      stdout: false,
-      stderr: false,
-      // the JS heap is bounded too, so a runaway worker ends as OOM, not the whole daemon
-      resourceLimits:
-        limit === undefined ? undefined : { maxOldGenerationSizeMb: heapLimitMb(limit) },
-    });
+    let worker = limit === undefined ? takeSpareWorker(this.options.engine) : undefined;
+    if (worker !== undefined) worker.postMessage(job);
+    else
+      worker = new Worker(workerScript(), {
+        workerData: job,
+        stdout: false,
+        stderr: false,
+        // the JS heap is bounded too, so a runaway worker ends as OOM, not the whole daemon
+        resourceLimits: workerLimits(limit),
+      });
     this.worker = worker;
     worker.on('message', (message: WorkerReport) => (this.report ??= message));
     worker.on('error', (err) => (this.workerFailure ??= err));

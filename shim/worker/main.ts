@@ -46,6 +46,9 @@ function run(job: WorkerJob): WorkerReport {
   try {
     // compiled at Create, while containerd is still on its way to Start
     const module = new engine.WebAssembly.Module(fs.readFileSync(job.entryPath));
+    // the decoder's and code generator's garbage goes now, before a long wait would keep it
+    // (gc is there when the daemon runs with --expose-gc)
+    (globalThis as { gc?: () => void }).gc?.();
     sampleHeap();
     const startGate = new Int32Array(job.gate);
     Atomics.wait(startGate, 0, gate.closed);
@@ -113,5 +116,10 @@ function run(job: WorkerJob): WorkerReport {
   }
 }
 
-const job = workerData as WorkerJob;
-report(run(job), new Float64Array(job.stats));
+function runJob(job: WorkerJob): void {
+  report(run(job), new Float64Array(job.stats));
+}
+
+// a spare worker (booted ahead, see prewarmWorker) gets its job as its first message
+if ((workerData as { spare?: boolean }).spare) parentPort!.once('message', runJob);
+else runJob(workerData as WorkerJob);
