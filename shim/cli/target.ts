@@ -162,6 +162,40 @@ function openBundle(bundle: string, options: TargetOptions): RunTarget {
   }
 }
 
+const tempPrefix = 'tswasm-image-';
+
+/**
+ * Removes image rootfs directories left by runs that were killed (a signal ends a synchronous
+ * module run before its cleanup): each holds the pid of its run next to the rootfs.
+ */
+function sweepStaleRootfs(): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith(tempPrefix));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const dir = path.join(os.tmpdir(), name);
+    try {
+      const pid = Number(fs.readFileSync(path.join(dir, 'pid'), 'utf8'));
+      if (!Number.isInteger(pid) || pid <= 0 || isAlive(pid)) continue;
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // not ours, not readable, or another run is removing it: leave it
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
 /**
  * An image: unpacked into a temporary rootfs, its process planned as a bundle's would be.
  * ARGS replace the image's Cmd and follow its Entrypoint, as `docker run IMAGE ARGS` does; an
@@ -181,8 +215,12 @@ async function openImage(
   } catch (error) {
     throw new TargetError((error as Error).message);
   }
-  const rootfs = fs.mkdtempSync(path.join(os.tmpdir(), 'tswasm-image-'));
-  const cleanup = (): void => fs.rmSync(rootfs, { recursive: true, force: true });
+  sweepStaleRootfs();
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), tempPrefix));
+  fs.writeFileSync(path.join(base, 'pid'), String(process.pid));
+  const rootfs = path.join(base, 'rootfs');
+  fs.mkdirSync(rootfs);
+  const cleanup = (): void => fs.rmSync(base, { recursive: true, force: true });
   try {
     const { prepareImage } =
       require('../../oci/image-prepare') as typeof import('../../oci/image-prepare');

@@ -223,7 +223,18 @@ describe('tswasm-shim run IMAGE', () => {
       tar,
       await writeLayoutTar({ images: [helloImage('docker.io/library/hello:1', config)] }),
     );
+    // a rootfs left by a killed run (its pid is gone) is swept; one of a live run is kept
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    for (const [name, pid] of [
+      ['tswasm-image-dead', dead],
+      ['tswasm-image-live', process.pid],
+    ] as const) {
+      fs.mkdirSync(path.join(tmp, name, 'rootfs'), { recursive: true });
+      fs.writeFileSync(path.join(tmp, name, 'pid'), String(pid));
+    }
     const result = run(['--env', 'EXTRA=1', tar], env);
+    assert.deepEqual(fs.readdirSync(tmp), ['tswasm-image-live']);
+    fs.rmSync(path.join(tmp, 'tswasm-image-live'), { recursive: true });
     assert.equal(result.stderr, '');
     assert.equal(
       result.stdout,
