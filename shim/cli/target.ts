@@ -237,15 +237,15 @@ async function openImage(
         `image ${source} names nothing to run (no Entrypoint or Cmd in its config, no Wasm ` +
           'layer); give the command after the image',
       );
-    const process = planProcess({ args, env: prepared.env, cwd: prepared.cwd }, rootfs);
+    const planned = planProcess({ args, env: prepared.env, cwd: prepared.cwd }, rootfs);
     return {
       kind: 'image',
       source,
-      entryPath: process.entryPath,
-      argv: process.args,
-      env: process.env,
+      entryPath: planned.entryPath,
+      argv: planned.args,
+      env: planned.env,
       preopens: { '/': rootfs },
-      cwd: process.cwd,
+      cwd: planned.cwd,
       memoryLimit: undefined,
       image: {
         name: prepared.image.name,
