@@ -90,7 +90,7 @@ async function spawnDaemon(
 ): Promise<void> {
   const args = [
     ...daemonNodeFlags,
-    options.self.script,
+    ...daemonEntry(options.self.script),
     '-namespace',
     options.namespace,
     '-address',
@@ -149,6 +149,16 @@ async function spawnDaemon(
  * worker can drop the engine's compile-time garbage before its module settles into a long wait.
  */
 export const daemonNodeFlags = ['--expose-gc'];
+
+/**
+ * The script (and its arguments) that runs the daemon: from the bundle, cached-boot.js over the
+ * bundle (a V8 code cache cuts its compile); otherwise the script we were started as.
+ */
+export function daemonEntry(script: string): string[] {
+  const loader = path.join(__dirname, '../shim/manager/cached-boot.js');
+  if (path.basename(__dirname) === 'bin' && fs.existsSync(loader)) return [loader, __filename];
+  return [script];
+}
 
 /** fd 3 of the daemon when `start` spawned it: a pipe closed once the daemon listens. */
 export const readyFd = 3;
