@@ -560,29 +560,40 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
       stop > 0 &&
       tail >= MIN_CHUNK_BYTES &&
       tail <= SPLIT_BYTES &&
+      stop <= regionStop &&
       cost + tail > SPLIT_BYTES
     ) {
       if (r.pos !== E.startPos || f !== frames[E.frameBase - 1]) return outline(stop);
     }
-    // A whole block or loop with an empty block type.
-    const op = r.bytes[r.pos];
-    if ((op === 0x02 || op === 0x03) && r.bytes[r.pos + 1] === 0x40) {
-      const end = blockEnds!.get(r.pos)?.[0];
-      if (end === undefined) return false;
-      const size = end + 1 - r.pos;
-      if (
-        size >= MIN_CHUNK_BYTES &&
-        size <= SPLIT_BYTES &&
-        cost + size > SPLIT_BYTES &&
-        !(E.isChunk && r.pos === E.startPos)
-      ) {
-        return outline(end + 1);
-      }
+    // A run of whole blocks or loops with an empty block type (each is stack-neutral), as
+    // many as fit in one chunk.
+    if (E.isChunk && r.pos === E.startPos) return false;
+    let end = r.pos;
+    for (;;) {
+      const op = r.bytes[end];
+      if ((op !== 0x02 && op !== 0x03) || r.bytes[end + 1] !== 0x40) break;
+      const blockEnd = blockEnds!.get(end)?.[0];
+      if (blockEnd === undefined || blockEnd + 1 - r.pos > SPLIT_BYTES || blockEnd + 1 > regionStop)
+        break;
+      end = blockEnd + 1;
     }
+    const size = end - r.pos;
+    if (size >= MIN_CHUNK_BYTES && cost + size > SPLIT_BYTES) return outline(end);
     return false;
   };
 
+  /** End of the region the current run() emits (a chunk must not reach past it). */
+  let regionStop = body.end;
   const run = (stop: number): void => {
+    const outerStop = regionStop;
+    regionStop = stop;
+    try {
+      runUntil(stop);
+    } finally {
+      regionStop = outerStop;
+    }
+  };
+  const runUntil = (stop: number): void => {
     while (r.pos < stop) {
       if (splitting && !skipping && tryOutline()) continue;
       at = r.pos;

@@ -10,7 +10,52 @@ import { compileModule } from '../exec/module-record';
 const fixtures = path.resolve(__dirname, '../../../build/fixtures');
 type Fn = (...args: unknown[]) => unknown;
 
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+
+/** f(x): 4000 blocks each doing x = x * 3 + k (k < 64), i.e. a ~40 KB function body. */
+function bigModule(blocks: number): Uint8Array {
+  const body: number[] = [0x00];
+  for (let k = 0; k < blocks; k++) {
+    // block; local.get 0; i32.const 3; i32.mul; i32.const k; i32.add; local.set 0; end
+    body.push(0x02, 0x40, 0x20, 0x00, 0x41, 0x03, 0x6c, 0x41, k & 0x3f, 0x6a, 0x21, 0x00, 0x0b);
+  }
+  body.push(0x20, 0x00, 0x0b);
+  const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  return Uint8Array.from([
+    ...header,
+    ...section(1, [0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f]),
+    ...section(3, [0x01, 0x00]),
+    ...section(7, [0x01, 0x01, 0x66, 0x00, 0x00]),
+    ...section(10, [0x01, ...uleb(body.length), ...body]),
+  ]);
+}
+
 describe('runtime function splitting', () => {
+  it('keeps every JS function of a 50 KB Wasm function small, with the same result', () => {
+    const blocks = 4000;
+    const bytes = bigModule(blocks);
+    const record = compileModule(bytes);
+    const source = generateFunction(record.info, 0).source;
+    const pieces = source.split(/^(?=function |return function )/m);
+    assert.ok(pieces.length > 5, `split into ${pieces.length} pieces`);
+    for (const piece of pieces) assert.ok(piece.length < 60_000, `piece of ${piece.length} chars`);
+    let expected = 5;
+    for (let k = 0; k < blocks; k++) expected = (Math.imul(expected, 3) + (k & 0x3f)) | 0;
+    const f = new Instance(new Module(bytes)).exports.f as (x: number) => number;
+    assert.equal(f(5), expected);
+  });
+
   afterEach(() => setSplitThreshold(7000, 48));
 
   it('outlines regions of large functions into chunk functions', () => {
