@@ -27,7 +27,8 @@ export interface DaemonOptions {
 const idleExitMs = 5 * 60_000;
 
 export async function runDaemon(options: DaemonOptions): Promise<void> {
-  // the first container's worker boots alongside us rather than after Create
+  // the first container's worker boots alongside us rather than after Create (main.ts asks
+  // for it earlier still; this is for daemons started otherwise)
   prewarmWorker(engineName());
   const logger = openLogger(path.join(options.bundle, 'log'), options.debug);
   const publisher = new EventPublisher(options.ttrpcAddress, options.namespace);

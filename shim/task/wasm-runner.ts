@@ -13,6 +13,7 @@ import {
   gate,
   interrupt,
   reportKind,
+  SpareWorkerData,
   statSlot,
   statSlots,
   WorkerJob,
@@ -76,13 +77,14 @@ let spare: { worker: Worker; engine: EngineName; alive: boolean } | undefined;
 /**
  * Boots a worker before any container asks for one: the daemon does this as it starts, so the
  * thread, the worker script and the engine are loaded while containerd is still on its way to
- * Create. It waits for its job as a message. Only one, and only for the daemon's first Create
- * (a later one finds none and spawns its own), so no idle daemon keeps an unused thread.
+ * Create. It warms its engine, then waits for its job as a message. One at a time; the daemon
+ * asks for it once, so it serves the daemon's first Create (which ends it if it cannot use it)
+ * and later ones spawn their own: no idle daemon keeps an unused thread.
  */
 export function prewarmWorker(engine: EngineName): void {
-  if (spare !== undefined) return;
+  if (spare?.alive) return;
   const worker = new Worker(workerScript(), {
-    workerData: { spare: true },
+    workerData: { spare: true, engine } satisfies SpareWorkerData,
     stdout: false,
     stderr: false,
     resourceLimits: workerLimits(undefined),
@@ -94,12 +96,15 @@ export function prewarmWorker(engine: EngineName): void {
   spare = entry;
 }
 
-/** The pre-booted worker for `engine`, or undefined; there is at most one, ever. */
-function takeSpareWorker(engine: EngineName): Worker | undefined {
+/**
+ * The pre-booted worker, when it suits a job on `engine` with no memory limit (the heap cap is
+ * fixed at a worker's birth); otherwise undefined, and an unsuitable spare is ended.
+ */
+function takeSpareWorker(engine: EngineName, memoryLimit: number | undefined): Worker | undefined {
   const taken = spare;
   if (taken === undefined || !taken.alive) return undefined;
-  spare = { ...taken, alive: false }; // the slot is spent: prewarmWorker does not refill it
-  if (taken.engine !== engine) {
+  spare = undefined;
+  if (taken.engine !== engine || memoryLimit !== undefined) {
     void taken.worker.terminate();
     return undefined;
   }
@@ -160,7 +165,7 @@ export class WasmRunner implements Runner {
       stats: this.stats.buffer as SharedArrayBuffer,
     };
     const limit = this.options.memoryLimit;
-    let worker = limit === undefined ? takeSpareWorker(this.options.engine) : undefined;
+    let worker = takeSpareWorker(this.options.engine, limit);
     if (worker !== undefined) worker.postMessage(job);
     else
       worker = new Worker(workerScript(), {

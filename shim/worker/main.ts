@@ -3,9 +3,18 @@
 // thread pauses and stops it through the shared interrupt flag.
 import * as fs from 'fs';
 import * as v8 from 'v8';
-import { parentPort, workerData } from 'worker_threads';
+import { MessagePort, parentPort, receiveMessageOnPort, workerData } from 'worker_threads';
 import { loadEngine } from './engines';
-import { gate, interrupt, reportKind, statSlot, WorkerJob, WorkerReport } from './protocol';
+import {
+  gate,
+  interrupt,
+  reportKind,
+  SpareWorkerData,
+  statSlot,
+  WorkerJob,
+  WorkerReport,
+} from './protocol';
+import { warmUp } from './warm-up';
 import { createWasi } from './wasi-host';
 
 /** Thrown from a WASI call to unwind a module that went past its memory limit (V8 engine). */
@@ -120,6 +129,15 @@ function runJob(job: WorkerJob): void {
   report(run(job), new Float64Array(job.stats));
 }
 
-// a spare worker (booted ahead, see prewarmWorker) gets its job as its first message
-if ((workerData as { spare?: boolean }).spare) parentPort!.once('message', runJob);
-else runJob(workerData as WorkerJob);
+// a spare worker (booted ahead, see prewarmWorker) warms its engine, then gets its job as its
+// first message
+const boot = workerData as WorkerJob | SpareWorkerData;
+if ('spare' in boot) {
+  // a job that is already waiting goes first: warming would only delay it
+  const waiting = receiveMessageOnPort(parentPort as unknown as MessagePort);
+  if (waiting !== undefined) runJob(waiting.message as WorkerJob);
+  else {
+    warmUp(loadEngine(boot.engine));
+    parentPort!.once('message', runJob);
+  }
+} else runJob(boot);

@@ -54,6 +54,12 @@ export interface WorkerJob {
   stats: SharedArrayBuffer;
 }
 
+/** workerData of a worker booted ahead of its job, which then comes as its first message. */
+export interface SpareWorkerData {
+  spare: true;
+  engine: EngineName;
+}
+
 export type WorkerReport =
   /** The module ended by returning from _start (0) or proc_exit(code). */
   | { kind: 'exit'; code: number }
