@@ -25,10 +25,12 @@ export interface RunResult {
 /** Runs a command to completion; never rejects for a non-zero exit (check `code`). */
 export function run(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
   const started = performance.now();
+  // its own process group, so a timeout also ends what it started (a shell's ctr, say)
   const child = spawn(command, args, {
     env: options.env,
     cwd: options.cwd,
     stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
   });
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
@@ -42,7 +44,7 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
       ? undefined
       : setTimeout(() => {
           timedOut = true;
-          child.kill('SIGKILL');
+          killGroup(child);
         }, options.timeoutMs);
   return new Promise((resolve, reject) => {
     child.on('error', (err) => {
@@ -168,6 +170,15 @@ export class Background {
 
   private notify(): void {
     for (const listener of [...this.listeners]) listener();
+  }
+}
+
+/** SIGKILL to a child's whole process group (it was spawned detached, as its leader). */
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL'); // the group is gone; the child may still be there
   }
 }
 
