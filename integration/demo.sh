@@ -34,7 +34,7 @@ if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold= plain=; fi
 say() { printf '\n%s%s%s\n' "$bold" "$*" "$plain"; }
 show() {
   printf '$ %s\n' "ctr $*"
-  ctr -a "$sock" -n "$ns" "$@"
+  timeout 60 ctr -a "$sock" -n "$ns" "$@" # a demo never hangs
 }
 
 cat >"$dir/config.toml" <<TOML
