@@ -25,6 +25,10 @@ cleanup() {
     kill "$containerd_pid" 2>/dev/null
     wait "$containerd_pid" 2>/dev/null
   fi
+  # shims that outlived containerd: only processes whose command line names our private dir
+  for proc in /proc/[0-9]*; do
+    grep -qsF "$dir" "$proc/cmdline" && kill -9 "${proc#/proc/}" 2>/dev/null
+  done
   grep " $dir" /proc/self/mounts | cut -d' ' -f2 | sort -r | xargs -r -n1 umount -l 2>/dev/null
   rm -rf "$dir"
 }
