@@ -103,7 +103,8 @@ export interface LocalGroup {
 }
 
 export interface FunctionBody {
-  locals: LocalGroup[];
+  /** Read-only: bodies with the same declarations may share one array. */
+  locals: readonly LocalGroup[];
   /** Bytes [start, end) are the body's instructions; `end` is just past the final `end` opcode. */
   start: number;
   end: number;
@@ -128,7 +129,7 @@ export interface WasmModule {
   types: FuncType[];
   imports: Import[];
   /** Type index of each function defined in the module (imported functions excluded). */
-  funcs: number[];
+  funcs: Uint32Array | number[];
   /** Tables, memories and globals defined in the module (imports excluded). */
   tables: TableType[];
   memories: MemoryType[];

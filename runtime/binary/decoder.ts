@@ -45,7 +45,7 @@ export function decodeModule(bytes: Uint8Array): WasmModule {
     bytes,
     types: [],
     imports: [],
-    funcs: [],
+    funcs: new Uint32Array(0),
     tables: [],
     memories: [],
     globals: [],

@@ -61,17 +61,12 @@ export function compileModule(bytes: Uint8Array): ModuleRecord {
     else hasMemory = true;
   }
   const importedFuncs = funcTypes.length;
-  for (const t of module.funcs) funcTypes.push(module.types[t]);
+  const defined = module.funcs;
+  const types = module.types;
+  for (let i = 0; i < defined.length; i++) funcTypes.push(types[defined[i]]);
   for (const g of module.globals) globalTypes.push(g.type);
   for (const t of module.tables) tableTypes.push(t);
   const id = nextModuleId++;
-  // Function names from the name section, else the first export name (for backtraces).
-  const exportNames = new Map<number, string>();
-  for (const e of module.exports)
-    if (e.kind === 'function' && !exportNames.has(e.index)) exportNames.set(e.index, e.name);
-  const funcNames: string[] = [];
-  for (let i = 0; i < funcTypes.length; i++)
-    funcNames.push(module.names.functions.get(i) ?? exportNames.get(i) ?? '');
   const info: ModuleInfo = {
     module,
     funcTypes,
@@ -80,7 +75,7 @@ export function compileModule(bytes: Uint8Array): ModuleRecord {
     typeIds: module.types.map(typeId),
     importedFuncs,
     hasMemory,
-    funcNames,
+    funcNames: functionNames(module, funcTypes.length),
     moduleId: id,
   };
   const record: ModuleRecord = {
@@ -93,6 +88,23 @@ export function compileModule(bytes: Uint8Array): ModuleRecord {
   modulesById.set(id, new WeakRef(record));
   forgetModule.register(record, id);
   return record;
+}
+
+/**
+ * Each function's name (for backtraces and generated JS names): from the name section, else
+ * its first export name, else ''. Filled from the named functions only, not by looking every
+ * function up (a big module has tens of thousands, most often without names).
+ */
+function functionNames(module: WasmModule, count: number): string[] {
+  const names = new Array<string>(count).fill('');
+  const exports = module.exports;
+  // Later exports first, so the first export of a function is the one that stays.
+  for (let i = exports.length - 1; i >= 0; i--) {
+    const e = exports[i];
+    if (e.kind === 'function' && e.index < count) names[e.index] = e.name;
+  }
+  for (const [index, name] of module.names.functions) if (index < count) names[index] = name;
+  return names;
 }
 
 /** The factory of function `index` (an index into the module's function space). */

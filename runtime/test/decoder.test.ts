@@ -99,4 +99,70 @@ describe('runtime decoder', () => {
     const m = decodeModule(Uint8Array.from([...header, 0x00, 0x08, ...name, 0x01, 0x05, 0x01]));
     assert.equal(m.names.functions.size, 0);
   });
+
+  /** A module of `bodies` functions of type () -> (), each body given as its raw bytes. */
+  function withBodies(bodies: number[][]): number[] {
+    const types = [0x01, 0x04, 0x01, 0x60, 0x00, 0x00];
+    const funcs = [0x03, bodies.length + 1, bodies.length, ...bodies.map(() => 0x00)];
+    const code = [bodies.length, ...bodies.flatMap((b) => [b.length, ...b])];
+    return [...header, ...types, ...funcs, 0x0a, code.length, ...code];
+  }
+
+  it('decodes local declarations; alike ones share one array', () => {
+    const bodies = [
+      [0x00, 0x0b], // no locals
+      [0x01, 0x02, 0x7f, 0x0b], // 2 x i32
+      [0x01, 0x02, 0x7f, 0x0b], // 2 x i32 again
+      [0x01, 0x02, 0x7e, 0x0b], // 2 x i64
+      [0x02, 0x01, 0x7f, 0x80, 0x20, 0x7c, 0x0b], // i32, 4096 x f64 (beyond interning)
+      [0x03, 0x01, 0x7f, 0x01, 0x7e, 0x01, 0x7b, 0x0b], // three groups
+    ];
+    const bytes = Uint8Array.from(withBodies(bodies));
+    const m = decodeModule(bytes);
+    assert.deepEqual(Array.from(m.funcs), [0, 0, 0, 0, 0, 0]);
+    assert.deepEqual(
+      m.codes.map((c) => c.locals),
+      [
+        [],
+        [{ count: 2, type: 0x7f }],
+        [{ count: 2, type: 0x7f }],
+        [{ count: 2, type: 0x7e }],
+        [
+          { count: 1, type: 0x7f },
+          { count: 4096, type: 0x7c },
+        ],
+        [
+          { count: 1, type: 0x7f },
+          { count: 1, type: 0x7e },
+          { count: 1, type: 0x7b },
+        ],
+      ],
+    );
+    assert.equal(m.codes[1].locals, m.codes[2].locals);
+    assert.notEqual(m.codes[1].locals, m.codes[3].locals);
+    for (const c of m.codes) {
+      assert.equal(bytes[c.start], 0x0b);
+      assert.equal(c.end, c.start + 1);
+    }
+    // a second module does not see the first one's arrays
+    assert.notEqual(decodeModule(bytes).codes[1].locals, m.codes[1].locals);
+  });
+
+  it('keeps reads of a body inside the body', () => {
+    // the locals group count claims a group the body has no room for
+    fail(
+      withBodies([
+        [0x01, 0x0b],
+        [0x00, 0x0b],
+      ]),
+      'unexpected end',
+    );
+    // locals fill the body: no instructions left
+    fail(withBodies([[0x01, 0x01, 0x7f]]), 'unexpected end of section or function');
+    fail(withBodies([[0x01, 0x01, 0x40, 0x0b]]), 'malformed value type');
+    fail(
+      withBodies([[0x02, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x7f, 0x01, 0x7f, 0x0b]]),
+      'too many locals',
+    );
+  });
 });

@@ -1,9 +1,12 @@
-// Function section (id 3): the type index of each function the module defines.
+// Function section (id 3): the type index of each function the module defines, as a
+// Uint32Array (one allocation however many functions there are).
 import { BinaryReader } from '../reader';
 
-export function decodeFunctionSection(r: BinaryReader): number[] {
+export function decodeFunctionSection(r: BinaryReader): Uint32Array {
   const count = r.u32();
-  const funcs: number[] = [];
-  for (let i = 0; i < count; i++) funcs.push(r.u32());
+  // Each index takes at least a byte: a count beyond the section's bytes fails while reading,
+  // before the array could overflow, so it need not be allocated in full.
+  const funcs = new Uint32Array(Math.min(count, r.end - r.pos));
+  for (let i = 0; i < count; i++) funcs[i] = r.u32();
   return funcs;
 }
