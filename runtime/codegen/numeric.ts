@@ -60,16 +60,20 @@ export const numericTemplates: Record<string, string> = {
   'i64.le_u': '(($ah>>>0)<($bh>>>0)||($ah===$bh&&($a>>>0)<=($b>>>0)))|0',
   'i64.ge_s': '($ah>$bh||($ah===$bh&&($a>>>0)>=($b>>>0)))|0',
   'i64.ge_u': '(($ah>>>0)>($bh>>>0)||($ah===$bh&&($a>>>0)>=($b>>>0)))|0',
-  'i64.clz': '$r=clz64($a,$ah);$rh=0;',
+  'i64.clz': '$r=$ah!==0?Math.clz32($ah):32+Math.clz32($a);$rh=0;',
   'i64.ctz': '$r=ctz64($a,$ah);$rh=0;',
   'i64.popcnt': '$r=popcnt32($a)+popcnt32($ah);$rh=0;',
   'i64.add': 't0=($a+$b)|0;$rh=($ah+$bh+((t0>>>0)<($a>>>0)?1:0))|0;$r=t0;',
   'i64.sub': 't0=($a-$b)|0;$rh=($ah-$bh-((($a>>>0)<($b>>>0))?1:0))|0;$r=t0;',
   // Low word by Math.imul; high word adds the cross products and the high word of the
-  // unsigned 32x32 low product, computed from 16-bit pieces (exact in doubles).
+  // unsigned 32x32 low product, computed from 16-bit pieces with int32 arithmetic only (every
+  // partial sum is below 2^32, so wrapping adds and `>>>16` stay exact). A constant $b is a
+  // literal, so V8 folds its pieces.
   'i64.mul':
-    't2=$a&65535;t3=$a>>>16;t4=$b&65535;t5=t3*t4+((t2*t4)>>>16);t6=(t5&65535)+t2*($b>>>16);' +
-    '$rh=(Math.imul($a,$bh)+Math.imul($ah,$b)+t3*($b>>>16)+((t5/65536)>>>0)+((t6/65536)>>>0))|0;' +
+    't2=$a&65535;t3=$a>>>16;t4=$b&65535;t5=$b>>>16;' +
+    't6=(Math.imul(t3,t4)+(Math.imul(t2,t4)>>>16))|0;' +
+    '$rh=(Math.imul($a,$bh)+Math.imul($ah,$b)+Math.imul(t3,t5)+(t6>>>16)+' +
+    '((((t6&65535)+Math.imul(t2,t5))|0)>>>16))|0;' +
     '$r=Math.imul($a,$b);',
   'i64.div_s': '$r=divs64($a,$ah,$b,$bh);$rh=H[0];',
   'i64.div_u': '$r=divu64($a,$ah,$b,$bh);$rh=H[0];',
@@ -78,11 +82,22 @@ export const numericTemplates: Record<string, string> = {
   'i64.and': '$r=$a&$b;$rh=$ah&$bh;',
   'i64.or': '$r=$a|$b;$rh=$ah|$bh;',
   'i64.xor': '$r=$a^$b;$rh=$ah^$bh;',
-  'i64.shl': '$r=shl64($a,$ah,$b);$rh=H[0];',
-  'i64.shr_s': '$r=shrs64($a,$ah,$b);$rh=H[0];',
-  'i64.shr_u': '$r=shru64($a,$ah,$b);$rh=H[0];',
-  'i64.rotl': '$r=rotl64($a,$ah,$b);$rh=H[0];',
-  'i64.rotr': '$r=rotr64($a,$ah,$b);$rh=H[0];',
+  // Shifts and rotates inline: with a constant count (a literal $b) V8 folds the branch.
+  // `(x>>>1)>>>(31-n)` is x>>>(32-n) that also gives 0 for n = 0.
+  'i64.shl':
+    't0=$b&63;if(t0<32){$rh=($ah<<t0)|(($a>>>1)>>>(31-t0));$r=$a<<t0;}' + 'else{$rh=$a<<t0;$r=0;}',
+  'i64.shr_s':
+    't0=$b&63;if(t0<32){$r=($a>>>t0)|(($ah<<1)<<(31-t0));$rh=$ah>>t0;}' +
+    'else{$r=$ah>>t0;$rh=$ah>>31;}',
+  'i64.shr_u':
+    't0=$b&63;if(t0<32){$r=($a>>>t0)|(($ah<<1)<<(31-t0));$rh=($ah>>>t0)|0;}' +
+    'else{$r=($ah>>>t0)|0;$rh=0;}',
+  'i64.rotl':
+    't0=$b&63;if(t0<32){t2=($a<<t0)|(($ah>>>1)>>>(31-t0));$rh=($ah<<t0)|(($a>>>1)>>>(31-t0));}' +
+    'else{t2=($ah<<t0)|(($a>>>1)>>>(63-t0));$rh=($a<<t0)|(($ah>>>1)>>>(63-t0));}$r=t2;',
+  'i64.rotr':
+    't0=$b&63;if(t0<32){t2=($a>>>t0)|(($ah<<1)<<(31-t0));$rh=($ah>>>t0)|(($a<<1)<<(31-t0));}' +
+    'else{t2=($ah>>>t0)|(($a<<1)<<(63-t0));$rh=($a>>>t0)|(($ah<<1)<<(63-t0));}$r=t2;',
   'i64.extend8_s': '$r=($a<<24)>>24;$rh=$r>>31;',
   'i64.extend16_s': '$r=($a<<16)>>16;$rh=$r>>31;',
   'i64.extend32_s': '$r=$a;$rh=$r>>31;',

@@ -1,0 +1,104 @@
+// i64 arithmetic, shifts, rotates and comparisons on int32 halves, checked against BigInt on
+// edge values and random operands; constant right operands exercise the inlined literal forms.
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Instance, Module } from '../index';
+
+const fixtures = path.resolve(__dirname, '../../../build/fixtures');
+
+type Fn = (...args: bigint[]) => bigint | number;
+
+const s64 = (v: bigint): bigint => BigInt.asIntN(64, v);
+const u64 = (v: bigint): bigint => BigInt.asUintN(64, v);
+const rotl = (a: bigint, n: bigint): bigint => {
+  const k = n & 63n;
+  return s64((u64(a) << k) | (u64(a) >> ((64n - k) & 63n)));
+};
+
+const reference: Record<string, (a: bigint, b: bigint) => bigint> = {
+  add: (a, b) => s64(a + b),
+  sub: (a, b) => s64(a - b),
+  mul: (a, b) => s64(a * b),
+  shl: (a, b) => s64(a << (b & 63n)),
+  shr_s: (a, b) => a >> (b & 63n),
+  shr_u: (a, b) => s64(u64(a) >> (b & 63n)),
+  rotl: (a, b) => rotl(a, b),
+  rotr: (a, b) => rotl(a, 64n - (b & 63n)),
+};
+const compare: Record<string, (a: bigint, b: bigint) => boolean> = {
+  eq: (a, b) => a === b,
+  ne: (a, b) => a !== b,
+  lt_s: (a, b) => a < b,
+  lt_u: (a, b) => u64(a) < u64(b),
+  gt_s: (a, b) => a > b,
+  gt_u: (a, b) => u64(a) > u64(b),
+  le_s: (a, b) => a <= b,
+  le_u: (a, b) => u64(a) <= u64(b),
+  ge_s: (a, b) => a >= b,
+  ge_u: (a, b) => u64(a) >= u64(b),
+};
+
+/** Edge values (zero, ±1, half and sign boundaries) plus deterministic pseudo-random ones. */
+function operands(): bigint[] {
+  const edges = [0n, 1n, -1n, 2n, 0xffffn, 0x10000n, 0x7fffffffn, 0x80000000n, 0xffffffffn];
+  edges.push(0x100000000n, 0x7fffffffffffffffn, -0x8000000000000000n, -0x80000000n);
+  edges.push(0x123456789abcdef0n, -0x0fedcba987654321n);
+  let x = 0x9e3779b97f4a7c15n;
+  const values = edges.map(s64);
+  for (let i = 0; i < 40; i++) {
+    x ^= x >> 12n;
+    x = u64(x ^ (x << 25n));
+    x ^= x >> 27n;
+    values.push(s64(x * 2685821657736338717n));
+  }
+  return values;
+}
+
+describe('runtime i64 operations', () => {
+  const e = new Instance(new Module(fs.readFileSync(path.join(fixtures, 'rt_i64ops.wasm'))))
+    .exports as Record<string, Fn>;
+  const values = operands();
+  const counts = [...values, 0n, 1n, 31n, 32n, 33n, 63n, 64n, 95n, 127n];
+
+  for (const [op, ref] of Object.entries(reference)) {
+    it(`${op} matches BigInt`, () => {
+      const rights = op === 'add' || op === 'sub' || op === 'mul' ? values : counts;
+      for (const a of values)
+        for (const b of rights) assert.equal(e[op](a, b), ref(a, b), `${op}(${a}, ${b})`);
+    });
+  }
+
+  it('comparisons match BigInt', () => {
+    for (const [op, ref] of Object.entries(compare))
+      for (const a of values)
+        for (const b of [...values, a])
+          assert.equal(e[op](a, b), ref(a, b) ? 1 : 0, `${op}(${a}, ${b})`);
+  });
+
+  it('constant shift counts, rotates and multipliers match BigInt', () => {
+    const constants: [string, bigint][] = [0n, 1n, 7n, 31n, 32n, 33n, 63n, 64n, -1n].map((c) => [
+      String(c).replace('-', 'm'),
+      c,
+    ]);
+    for (const op of ['shl', 'shr_s', 'shr_u', 'rotl', 'rotr', 'mul'])
+      for (const [suffix, c] of constants)
+        for (const a of values)
+          assert.equal(e[`${op}_${suffix}`](a), reference[op](a, c), `${op}(${a}, ${c})`);
+    const multipliers: [string, bigint][] = [
+      ['0x9E3779B97F4A7C15', 0x9e3779b97f4a7c15n],
+      ['0xFFFFFFFF', 0xffffffffn],
+      ['0x100000000', 0x100000000n],
+      ['-0x7FFFFFFFFFFFFFFF', -0x7fffffffffffffffn],
+    ];
+    for (const [suffix, c] of multipliers)
+      for (const a of values) assert.equal(e[`mul_${suffix}`](a), s64(a * c), `mul(${a}, ${c})`);
+  });
+
+  it('clz counts leading zeros across both halves', () => {
+    for (const a of values) {
+      const expected = a === 0n ? 64n : BigInt(64 - u64(a).toString(2).length);
+      assert.equal(e.clz(a), expected, `clz(${a})`);
+    }
+  });
+});
