@@ -23,14 +23,29 @@ export type { MemoryDescriptor, TableDescriptor, GlobalDescriptor } from './api/
 
 export type BufferSource = ArrayBuffer | ArrayBufferView;
 
-function toBytes(source: unknown): Uint8Array {
-  if (source instanceof ArrayBuffer) return new Uint8Array(source.slice(0));
-  if (ArrayBuffer.isView(source)) {
-    return new Uint8Array(
-      source.buffer.slice(source.byteOffset, source.byteOffset + source.byteLength),
-    );
-  }
+/**
+ * The caller's bytes as a Uint8Array over the same memory (no copy), for work that is done
+ * before returning (validate) or for bytes whose owner hands them over (compileOwned).
+ */
+function viewOf(source: unknown): Uint8Array {
+  // A plain Uint8Array as is; subclasses (Buffer) viewed as plain ones, so the decoder and the
+  // validator see one kind of array.
+  if (source instanceof Uint8Array && source.constructor === Uint8Array) return source;
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  if (ArrayBuffer.isView(source))
+    return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
   throw new TypeError('first argument must be an ArrayBuffer or typed array');
+}
+
+/**
+ * A copy of the caller's bytes: a compiled module keeps reading them (functions are generated
+ * on first call), and the JS API compiles a copy, so later writes by the caller must not show.
+ */
+function toBytes(source: unknown): Uint8Array {
+  const view = viewOf(source);
+  const copy = new Uint8Array(view.length);
+  copy.set(view);
+  return copy;
 }
 
 const records = new WeakMap<object, ModuleRecord>();
@@ -86,12 +101,25 @@ export class Instance {
 
 export function validate(bytes: BufferSource): boolean {
   try {
-    compileModule(toBytes(bytes));
+    // Nothing is kept past this call, so the caller's bytes need no copy.
+    compileModule(viewOf(bytes));
     return true;
   } catch (e) {
     if (e instanceof CompileError) return false;
     throw e;
   }
+}
+
+/**
+ * `new Module(bytes)` without copying the bytes (not in the JS API): for callers that hand
+ * the bytes over, such as a file just read. They must never be written to afterwards, as the
+ * module reads them again when it generates each function. Saves a copy of the whole binary
+ * (~7 ms and 11 MB for an 11 MB module, measured cold).
+ */
+export function compileOwned(bytes: BufferSource): Module {
+  const module = Object.create(Module.prototype) as Module;
+  records.set(module, compileModule(viewOf(bytes)));
+  return module;
 }
 
 export async function compile(bytes: BufferSource): Promise<Module> {

@@ -6,6 +6,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import {
+  CompileError,
+  compileOwned,
   Global,
   Instance,
   Memory,
@@ -122,6 +124,35 @@ describe('runtime engine', () => {
   it('validates', () => {
     assert.equal(validate(load('rt_basics')), true);
     assert.equal(validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1])), false);
+    // a view into a bigger buffer validates only its own bytes
+    const inside = Buffer.concat([Buffer.from([0xff, 0xff]), load('rt_basics')]);
+    assert.equal(validate(inside.subarray(2)), true);
+    assert.equal(
+      validate(new DataView(inside.buffer, inside.byteOffset + 2, inside.length - 2)),
+      true,
+    );
+    assert.equal(validate(inside), false);
+  });
+
+  it('compiles a copy of the bytes: later writes by the caller do not show', () => {
+    const bytes = load('rt_basics');
+    const module = new Module(bytes);
+    bytes.fill(0, 8); // every section, function bodies included (generated on first call)
+    const e = new Instance(module, { env: { double: (x: bigint) => x * 2n } }).exports;
+    assert.equal((e.add as Fn)(2, 3), 5);
+    assert.equal((e.fac as Fn)(20n), 2432902008176640000n);
+  });
+
+  it('compiles bytes handed over without a copy (compileOwned)', () => {
+    const module = compileOwned(load('rt_basics'));
+    assert.ok(module instanceof Module);
+    assert.ok(Module.exports(module).some((x) => x.name === 'add' && x.kind === 'function'));
+    const e = new Instance(module, { env: { double: (x: bigint) => x * 2n } }).exports;
+    assert.equal((e.add as Fn)(2, 3), 5);
+    assert.throws(
+      () => compileOwned(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1])),
+      CompileError,
+    );
   });
 
   it('pauses, resumes and stops a busy loop through the interrupt flag', async () => {
