@@ -105,6 +105,8 @@ interface Emitter {
   startPos: number;
   outlined: number;
   isChunk: boolean;
+  /** Whether the function reads or writes memory through the view M. */
+  usesMemory: boolean;
   /** For chunks: parameter list and the statements handing written locals back. */
   params?: string[];
   writeBack?: string;
@@ -149,6 +151,8 @@ interface CompiledTemplate {
   result: ValType;
   /** Text, placeholder index (0 $a, 1 $ah, 2 $b, 3 $bh, 4 $r, 5 $rh), text, ... */
   parts: (string | number)[];
+  /** For a comparison `(cond)|0`: the parts of `(cond)` alone, for a branch to test. */
+  condition?: (string | number)[];
 }
 const compiledTemplates = new Map<string, CompiledTemplate>();
 const placeholderIndex: Record<string, number> = { a: 0, ah: 1, b: 2, bh: 3, r: 4, rh: 5 };
@@ -159,23 +163,73 @@ const resultTypes: Record<string, ValType> = {
   F: ValType.f64,
 };
 
+/** Text, placeholder index, text, ... of a numeric template statement. */
+function splitPlaceholders(stmt: string): (string | number)[] {
+  const parts: (string | number)[] = [];
+  let last = 0;
+  for (const m of stmt.matchAll(/\$(ah|bh|rh|a|b|r)/g)) {
+    parts.push(stmt.slice(last, m.index), placeholderIndex[m[1]]);
+    last = m.index! + m[0].length;
+  }
+  parts.push(stmt.slice(last));
+  return parts;
+}
+
+/** Whether `template` is `(...)` + `suffix` with the first parenthesis closing at the end. */
+function isParenthesized(template: string, suffix: string): boolean {
+  if (!template.startsWith('(') || !template.endsWith(suffix)) return false;
+  const end = template.length - suffix.length - 1;
+  let depth = 0;
+  for (let i = 0; i <= end; i++) {
+    const c = template[i];
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i === end;
+  }
+  return false;
+}
+
+/**
+ * Marks a deferred stack value that is a JS boolean expression (a comparison consumed by the
+ * very next br_if or if), tested as is instead of `!==0`.
+ */
+const BOOL = '\u0003';
+
 /** A numeric template split once into text and placeholders, so emitting is concatenation. */
 function compiledTemplate(name: string, template: string, sig: string): CompiledTemplate {
   let c = compiledTemplates.get(name);
   if (c === undefined) {
     const [ins, outs] = sig.split('>');
     const stmt = template.includes('$r') ? template : `$r=${template};`;
-    const parts: (string | number)[] = [];
-    let last = 0;
-    for (const m of stmt.matchAll(/\$(ah|bh|rh|a|b|r)/g)) {
-      parts.push(stmt.slice(last, m.index), placeholderIndex[m[1]]);
-      last = m.index! + m[0].length;
-    }
-    parts.push(stmt.slice(last));
+    const parts = splitPlaceholders(stmt);
     c = { operands: ins.length, result: resultTypes[outs], parts };
+    if (/\.(eqz|eq|ne|lt|gt|le|ge)(_[su])?$/.test(name) && isParenthesized(template, '|0')) {
+      c.condition = splitPlaceholders(template.slice(0, -2));
+    }
     compiledTemplates.set(name, c);
   }
   return c;
+}
+
+const compiledMemoryTemplates = new Map<string, (string | number)[]>();
+const memoryPlaceholder: Record<string, number> = { e: 0, r: 1, v: 1, rh: 2, vh: 2 };
+
+/**
+ * A load or store template split once into text and placeholders (0 $e the address, 1 $r/$v
+ * the value, 2 $rh/$vh its high half), so emitting is concatenation.
+ */
+function memoryTemplate(name: string, template: string): (string | number)[] {
+  let parts = compiledMemoryTemplates.get(name);
+  if (parts === undefined) {
+    parts = [];
+    let last = 0;
+    for (const m of template.matchAll(/\$(e|rh|r|vh|v)/g)) {
+      parts.push(template.slice(last, m.index), memoryPlaceholder[m[1]]);
+      last = m.index! + m[0].length;
+    }
+    parts.push(template.slice(last));
+    compiledMemoryTemplates.set(name, parts);
+  }
+  return parts;
 }
 
 /** Placeholder for refreshing the memory view after a call or grow. */
@@ -263,6 +317,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
     startPos,
     outlined: 0,
     isChunk,
+    usesMemory: false,
   });
   let E = newEmitter(name, 0, body.start, false);
   const chunks: Emitter[] = [];
@@ -345,6 +400,8 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
     return v;
   };
   const top = (): string[] => slot(stack.length - 1);
+  /** The JS condition testing an i32 (or a BOOL-marked comparison) for non-zero. */
+  const test = (v: string): string => (v.charCodeAt(0) === 3 ? v.slice(1) : `${v}!==0`);
   const literal = (x: string): string => (x.startsWith('-') ? `(${x})` : x);
   const assign = (dst: string[], src: string[]): string => {
     let s = '';
@@ -698,7 +755,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
                 save += `${s}=${v};`;
               }
             }
-            emit(`${save}${label}:if(${cond}!==0){`);
+            emit(`${save}${label}:if(${test(cond)}){`);
           }
           break;
         }
@@ -727,7 +784,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
           // br_if
           const depth = r.u32();
           const cond = pop()[0];
-          emit(`if(${cond}!==0){${branchCode(depth)}}`);
+          emit(`if(${test(cond)}){${branchCode(depth)}}`);
           break;
         }
         case 0x0e: {
@@ -916,20 +973,31 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
     const op = opcodeInfo(r, key, at);
     const name = op.name;
     if (op.immediate === 'memarg' && key < 0x100) {
+      E.usesMemory = true;
       r.u32(); // alignment hint
       const offset = r.u32();
       const load = loadTemplates[name];
+      const mem = memoryTemplate(name, load ?? storeTemplates[name]);
+      // values: 0 $e, 1 $r/$v, 2 $rh/$vh
+      const values: string[] = ['', '', ''];
       if (load !== undefined) {
         const a = pop()[0];
-        const ea = offset === 0 ? `(${a}>>>0)` : `((${a}>>>0)+${offset})`;
-        const [res, resHigh] = push(op.sig!.endsWith('I') ? ValType.i64 : ValType.i32);
-        emit(load.replace(/\$e/g, ea).replace(/\$rh/g, resHigh).replace(/\$r/g, res));
-        return;
+        values[0] = offset === 0 ? `(${a}>>>0)` : `((${a}>>>0)+${offset})`;
+        const res = push(op.sig!.endsWith('I') ? ValType.i64 : ValType.i32);
+        values[1] = res[0];
+        values[2] = res[1];
+      } else {
+        const v = pop();
+        values[1] = v[0];
+        values[2] = v[1];
+        const a = pop()[0];
+        values[0] = offset === 0 ? `(${a}>>>0)` : `((${a}>>>0)+${offset})`;
       }
-      const [v, vh] = pop();
-      const a = pop()[0];
-      const ea = offset === 0 ? `(${a}>>>0)` : `((${a}>>>0)+${offset})`;
-      emit(storeTemplates[name].replace(/\$e/g, ea).replace(/\$vh/g, vh).replace(/\$v/g, v));
+      const parts = mem;
+      let out = parts[0] as string;
+      for (let i = 1; i < parts.length; i += 2)
+        out += values[parts[i] as number] + (parts[i + 1] as string);
+      emit(out);
       return;
     }
     const template = numericTemplates[name];
@@ -940,6 +1008,16 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
         const v = pop();
         values[2 * i] = v[0];
         values[2 * i + 1] = v[1];
+      }
+      const next = r.bytes[r.pos];
+      if (compiled.condition !== undefined && (next === 0x0d || next === 0x04)) {
+        // Consumed right away by br_if / if: test the comparison itself.
+        const parts = compiled.condition;
+        let cond = BOOL + (parts[0] as string);
+        for (let i = 1; i < parts.length; i += 2)
+          cond += values[parts[i] as number] + (parts[i + 1] as string);
+        pushDeferred(ValType.i32, [cond]);
+        return;
       }
       const res = push(compiled.result);
       values[4] = res[0];
@@ -1030,6 +1108,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
       }
     }
     if (key >> 8 === 0xfd) {
+      if (op.immediate === 'memarg' || op.immediate === 'memarg_lane') E.usesMemory = true;
       emit(simdOp(op, r, { pop, push }));
       return;
     }
@@ -1052,7 +1131,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
     // One string for the body (newlines keep the line numbering) so placeholders are
     // substituted in one pass.
     const text = e.lines.join('\n');
-    const usesMemory = /\bM[.,]/.test(text);
+    const usesMemory = e.usesMemory;
     if (usesMemory) head.push('let M=MS.dv;');
     const refreshWith = usesMemory ? 'M=MS.dv;' : '';
     const decls: string[] = [];
