@@ -49,9 +49,10 @@ export const numericTemplates: Record<string, string> = {
   'i32.reinterpret_f32': 'f32bits($a)',
 
   // i64
-  'i64.eqz': '($a===0&&$ah===0)|0',
-  'i64.eq': '($a===$b&&$ah===$bh)|0',
-  'i64.ne': '($a!==$b||$ah!==$bh)|0',
+  // Equality without short-circuit branches: one test of the or-ed differences.
+  'i64.eqz': '(($a|$ah)===0)|0',
+  'i64.eq': '((($a^$b)|($ah^$bh))===0)|0',
+  'i64.ne': '((($a^$b)|($ah^$bh))!==0)|0',
   'i64.lt_s': '($ah<$bh||($ah===$bh&&($a>>>0)<($b>>>0)))|0',
   'i64.lt_u': '(($ah>>>0)<($bh>>>0)||($ah===$bh&&($a>>>0)<($b>>>0)))|0',
   'i64.gt_s': '($ah>$bh||($ah===$bh&&($a>>>0)>($b>>>0)))|0',

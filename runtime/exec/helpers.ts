@@ -67,12 +67,11 @@ export function mul64(al: number, ah: number, bl: number, bh: number): number {
   const a1 = al >>> 16;
   const b0 = bl & 0xffff;
   const b1 = bl >>> 16;
-  // High word of the unsigned 32x32 product al*bl, from 16-bit pieces (exact in doubles).
-  const t = a1 * b0 + ((a0 * b0) >>> 16);
-  const w = (t & 0xffff) + a0 * b1;
-  H[0] =
-    (Math.imul(al, bh) + Math.imul(ah, bl) + a1 * b1 + ((t / 65536) >>> 0) + ((w / 65536) >>> 0)) |
-    0;
+  // High word of the unsigned 32x32 product al*bl from 16-bit pieces, in int32 arithmetic:
+  // every partial sum stays below 2^32, so wrapping adds and `>>> 16` are exact.
+  const t = (Math.imul(a1, b0) + (Math.imul(a0, b0) >>> 16)) | 0;
+  const w = ((t & 0xffff) + Math.imul(a0, b1)) | 0;
+  H[0] = (Math.imul(al, bh) + Math.imul(ah, bl) + Math.imul(a1, b1) + (t >>> 16) + (w >>> 16)) | 0;
   return Math.imul(al, bl);
 }
 

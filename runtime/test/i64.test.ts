@@ -95,6 +95,10 @@ describe('runtime i64 operations', () => {
       for (const a of values) assert.equal(e[`mul_${suffix}`](a), s64(a * c), `mul(${a}, ${c})`);
   });
 
+  it('eqz tests both halves', () => {
+    for (const a of values) assert.equal(e.eqz(a), a === 0n ? 1 : 0, `eqz(${a})`);
+  });
+
   it('clz counts leading zeros across both halves', () => {
     for (const a of values) {
       const expected = a === 0n ? 64n : BigInt(64 - u64(a).toString(2).length);
