@@ -2,10 +2,7 @@
 // registered with `it.skip` and the reason in its title, so the skipped count shows what is
 // missing; remove an entry once the shim in the tree passes the tests that need it.
 // TSWASM_INTEG_ALL=1 runs the pending tests too (to see how far the shim in the tree gets).
-export const pendingShimFeatures: Record<string, string> = {
-  'stdin-eof':
-    'shim: a module whose stdin reached EOF (CloseIO) before Start blocks in fd_read forever',
-};
+export const pendingShimFeatures: Record<string, string> = {};
 
 /** `it(title, fn)`, or `it.skip` naming the reason while any of `features` is pending. */
 export function itWith(

@@ -64,28 +64,10 @@ describe('ctr run --rm with tswasm', function () {
     assert.match(result.stderr, /cat: done/);
   });
 
-  itWith(
-    ['run', 'stdin-eof'],
-    'gives EOF to a module whose stdin ended before it started',
-    async () => {
-      // a shell redirect: ctr copies the whole input and closes stdin before the task starts
-      const input = path.join(containerd.dir, 'input.txt');
-      fs.writeFileSync(input, 'from a file\n');
-      const ctr = ['ctr', '-a', containerd.socket, '-n', containerd.namespace].join(' ');
-      const result = await run(
-        'bash',
-        [
-          '-c',
-          `${ctr} run --rm --runtime ${tswasmRuntime} ${wasmImage('cat')} cat-file < ${input}`,
-        ],
-        { timeoutMs: 20_000 },
-      );
-      if (result.timedOut) await containerd.ctr(['task', 'kill', '-s', 'SIGKILL', 'cat-file']);
-      assert.equal(result.timedOut, false, `the module never saw EOF\n${explain(result)}`);
-      assert.equal(result.code, 0, explain(result));
-      assert.equal(result.stdout, 'from a file\n');
-    },
-  );
+  // Input that ends before the task exists (`ctr run ... < file`) never reaches EOF in the
+  // container: ctr turns stdin's EOF into CloseIO only once the task exists (containerd#4489),
+  // and the shim, like runc's, keeps its own write end of the stdin FIFO until CloseIO. Checked
+  // here with runc: `echo hi | ctr run --rm --rootfs DIR id /cat` prints hi and hangs too.
 
   itWith(['run'], 'runs with --null-io and still returns the exit code', async () => {
     const result = await runWasm(
