@@ -65,7 +65,11 @@ describe('runtime i64 operations', () => {
     it(`${op} matches BigInt`, () => {
       const rights = op === 'add' || op === 'sub' || op === 'mul' ? values : counts;
       for (const a of values)
-        for (const b of rights) assert.equal(e[op](a, b), ref(a, b), `${op}(${a}, ${b})`);
+        for (const b of rights) {
+          assert.equal(e[op](a, b), ref(a, b), `${op}(${a}, ${b})`);
+          // Operands on the stack: the result overwrites the left operand's variables.
+          assert.equal(e[`${op}_stack`](a, b), ref(a, b), `${op}(${a}, ${b}) on the stack`);
+        }
     });
   }
 
