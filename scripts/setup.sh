@@ -20,6 +20,8 @@ missing=()
 for path in "${!needed[@]}"; do
   [ -e "$path" ] || missing+=("${needed[$path]}")
 done
+# the static libc the native comparison images (runc, integration/native) link against
+compgen -G '/usr/lib/*-linux-gnu/libc.a' >/dev/null || missing+=(libc6-dev)
 # clang's wasm32 builtins (libclang_rt.builtins-wasm32.a) come from their own package
 compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a' >/dev/null ||
   missing+=(libclang-rt-dev-wasm32)
