@@ -486,7 +486,10 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
   // memory drop these refreshes and their view local at assembly.
   const refresh = info.hasMemory ? REFRESH : '';
 
+  /** Whether the function calls anything (else its entry needs no interrupt poll). */
+  let makesCalls = false;
   const callCode = (callee: string, ft: FuncType): string => {
+    makesCalls = true;
     const args: string[] = [];
     const from = stack.length - ft.params.length;
     for (let i = 0; i < ft.params.length; i++) args.push(...read(from + i, ft.params[i]));
@@ -1126,7 +1129,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
   for (const t of usedTables) pre.push(`const T${t}=I.t[${t}];`);
   const all: string[] = [...pre];
   const lineOffsets: number[] = new Array(pre.length).fill(body.start);
-  const addFunction = (e: Emitter, header: string, vars: string[]): void => {
+  const addFunction = (e: Emitter, header: string, vars: string[], close = '}'): void => {
     const head: string[] = [header];
     // One string for the body (newlines keep the line numbering) so placeholders are
     // substituted in one pass.
@@ -1147,7 +1150,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
     if (body.includes(REFRESH)) body = body.split(REFRESH).join(refreshWith);
     all.push(...head);
     if (e.lines.length > 0) all.push(body);
-    all.push('}');
+    all.push(close);
     lineOffsets.push(...new Array(head.length).fill(e.startPos), ...e.offsets, e.startPos);
   };
   for (const c of chunks) {
@@ -1160,7 +1163,13 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
       missing.map((v) => `${v}=0`),
     );
   }
-  addFunction(E, `return function ${name}(${params.join(',')}){`, localDecls);
+  // A function that calls nothing runs for a bounded time apart from its loops, which poll
+  // themselves: only functions that call need the poll at entry (any unbounded recursion
+  // passes through them).
+  if (!makesCalls && E.lines[0] === POLL) E.lines[0] = '';
+  // Parenthesized, V8 compiles the function eagerly with the factory (it is about to be
+  // called) instead of pre-parsing it now and parsing it again at its first call.
+  addFunction(E, `return (function ${name}(${params.join(',')}){`, localDecls, '});');
   return { name, source: all.join('\n'), lineOffsets };
 }
 
