@@ -148,6 +148,23 @@ describe('runtime decoder', () => {
     assert.notEqual(decodeModule(bytes).codes[1].locals, m.codes[1].locals);
   });
 
+  it('reads type indices of any LEB128 length', () => {
+    const types = [0x01, 0x07, 0x02, 0x60, 0x00, 0x00, 0x60, 0x00, 0x00];
+    const funcs = [0x03, 0x05, 0x03, 0x01, 0x80, 0x00, 0x00]; // 1, 0 in two bytes, 0
+    const code = [
+      0x0a,
+      0x0a,
+      0x03,
+      ...[0x02, 0x00, 0x0b],
+      ...[0x02, 0x00, 0x0b],
+      ...[0x02, 0x00, 0x0b],
+    ];
+    const m = decodeModule(Uint8Array.from([...header, ...types, ...funcs, ...code]));
+    assert.deepEqual(Array.from(m.funcs), [1, 0, 0]);
+    // an index cut off by the section's end
+    fail([...header, ...types, 0x03, 0x02, 0x01, 0x80, 0x0a, 0x01, 0x00], 'unexpected end');
+  });
+
   it('keeps reads of a body inside the body', () => {
     // the locals group count claims a group the body has no room for
     fail(

@@ -7,6 +7,16 @@ export function decodeFunctionSection(r: BinaryReader): Uint32Array {
   // Each index takes at least a byte: a count beyond the section's bytes fails while reading,
   // before the array could overflow, so it need not be allocated in full.
   const funcs = new Uint32Array(Math.min(count, r.end - r.pos));
-  for (let i = 0; i < count; i++) funcs[i] = r.u32();
+  const bytes = r.bytes;
+  const end = r.end;
+  for (let i = 0; i < count; i++) {
+    // One-byte indices (under 128 types) inline; the rest through the checked reader.
+    const p = r.pos;
+    const b = bytes[p];
+    if (p < end && b < 0x80) {
+      funcs[i] = b;
+      r.pos = p + 1;
+    } else funcs[i] = r.u32();
+  }
   return funcs;
 }
