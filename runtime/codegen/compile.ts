@@ -190,7 +190,7 @@ function isParenthesized(template: string, suffix: string): boolean {
 
 /**
  * Marks a deferred stack value that is a JS boolean expression (a comparison consumed by the
- * very next br_if or if), tested as is instead of `!==0`.
+ * very next br_if, if or select), tested as is instead of `!==0`.
  */
 const BOOL = '\u0003';
 
@@ -845,7 +845,8 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
           const c = pop()[0];
           const b = pop();
           const a = top();
-          emit(`if(${c}===0){${assign(a, b)}}`);
+          const keep = c.charCodeAt(0) === 3 ? `!${c.slice(1)}` : `${c}===0`;
+          emit(`if(${keep}){${assign(a, b)}}`);
           break;
         }
         case 0x20: {
@@ -1013,8 +1014,11 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
         values[2 * i + 1] = v[1];
       }
       const next = r.bytes[r.pos];
-      if (compiled.condition !== undefined && (next === 0x0d || next === 0x04)) {
-        // Consumed right away by br_if / if: test the comparison itself.
+      if (
+        compiled.condition !== undefined &&
+        (next === 0x0d || next === 0x04 || next === 0x1b || next === 0x1c)
+      ) {
+        // Consumed right away by br_if / if / select: test the comparison itself.
         const parts = compiled.condition;
         let cond = BOOL + (parts[0] as string);
         for (let i = 1; i < parts.length; i += 2)
