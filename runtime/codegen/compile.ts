@@ -151,6 +151,8 @@ interface CompiledTemplate {
   result: ValType;
   /** Text, placeholder index (0 $a, 1 $ah, 2 $b, 3 $bh, 4 $r, 5 $rh), text, ... */
   parts: (string | number)[];
+  /** Whether the template is one expression with a one-variable result (`$r=expr;`). */
+  single: boolean;
   /** For a comparison `(cond)|0`: the parts of `(cond)` alone, for a branch to test. */
   condition?: (string | number)[];
 }
@@ -201,7 +203,9 @@ function compiledTemplate(name: string, template: string, sig: string): Compiled
     const [ins, outs] = sig.split('>');
     const stmt = template.includes('$r') ? template : `$r=${template};`;
     const parts = splitPlaceholders(stmt);
-    c = { operands: ins.length, result: resultTypes[outs], parts };
+    const result = resultTypes[outs];
+    const single = !template.includes('$r') && result !== ValType.i64;
+    c = { operands: ins.length, result, parts, single };
     if (/\.(eqz|eq|ne|lt|gt|le|ge)(_[su])?$/.test(name) && isParenthesized(template, '|0')) {
       c.condition = splitPlaceholders(template.slice(0, -2));
     }
@@ -1026,7 +1030,18 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
         pushDeferred(ValType.i32, [cond]);
         return;
       }
-      const res = push(compiled.result);
+      let res: string[];
+      if (compiled.single && (next === 0x21 || next === 0x22)) {
+        // A single expression stored by the next local.set / local.tee goes straight into the
+        // local (the expression is evaluated before the assignment, so it may read it).
+        r.pos++;
+        const i = r.u32();
+        E.used.add(i);
+        E.written.add(i);
+        materializeLocal(i);
+        res = localVars(i);
+        if (next === 0x22) pushDeferred(compiled.result, res);
+      } else res = push(compiled.result);
       values[4] = res[0];
       values[5] = res[1];
       const parts = compiled.parts;
