@@ -236,6 +236,15 @@ function memoryTemplate(name: string, template: string): (string | number)[] {
   return parts;
 }
 
+/** Whether a load template is one assignment `$r=...;` (no high half, no temporaries). */
+function singleLoad(template: string): boolean {
+  return (
+    template.startsWith('$r=') &&
+    template.indexOf('$r', 1) < 0 &&
+    template.indexOf(';') === template.length - 1
+  );
+}
+
 /** Placeholder for refreshing the memory view after a call or grow. */
 const REFRESH = '\u0002';
 
@@ -991,7 +1000,19 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
       if (load !== undefined) {
         const a = pop()[0];
         values[0] = offset === 0 ? `(${a}>>>0)` : `((${a}>>>0)+${offset})`;
-        const res = push(op.sig!.endsWith('I') ? ValType.i64 : ValType.i32);
+        const type = op.sig!.endsWith('I') ? ValType.i64 : ValType.i32;
+        const next = r.bytes[r.pos];
+        let res: string[];
+        if ((next === 0x21 || next === 0x22) && singleLoad(load)) {
+          // Loaded straight into the local of the next local.set / local.tee.
+          r.pos++;
+          const i = r.u32();
+          E.used.add(i);
+          E.written.add(i);
+          materializeLocal(i);
+          res = localVars(i);
+          if (next === 0x22) pushDeferred(type, res);
+        } else res = push(type);
         values[1] = res[0];
         values[2] = res[1];
       } else {
