@@ -509,6 +509,18 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
     stack.length = from;
     const call = `${callee}(${args.join(',')})`;
     if (ft.results.length === 0) return `${call};${refresh}`;
+    const next = r.bytes[r.pos];
+    if (ft.results.length === 1 && width(ft.results[0]) === 1 && (next === 0x21 || next === 0x22)) {
+      // The result goes straight into the local of the next local.set / local.tee.
+      r.pos++;
+      const i = r.u32();
+      E.used.add(i);
+      E.written.add(i);
+      materializeLocal(i);
+      const v = localVars(i);
+      if (next === 0x22) pushDeferred(ft.results[0], v);
+      return `${v[0]}=${call};${refresh}`;
+    }
     const flat: string[] = [];
     for (const t of ft.results) flat.push(...push(t));
     let s = `${flat[0]}=${call};`;
