@@ -87,10 +87,6 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'serve': {
-      // the first container's worker boots on another core while the daemon loads
-      const { prewarmWorker } = await import('./task/wasm-runner');
-      const { engineName } = await import('./worker/engine');
-      prewarmWorker(engineName());
       const { runDaemon } = await import('./manager/daemon');
       try {
         await runDaemon({

@@ -27,9 +27,6 @@ export interface DaemonOptions {
 const idleExitMs = 5 * 60_000;
 
 export async function runDaemon(options: DaemonOptions): Promise<void> {
-  // the first container's worker boots alongside us rather than after Create (main.ts asks
-  // for it earlier still; this is for daemons started otherwise)
-  prewarmWorker(engineName());
   const logger = openLogger(path.join(options.bundle, 'log'), options.debug);
   const publisher = new EventPublisher(options.ttrpcAddress, options.namespace);
   const server = new TtrpcServer();
@@ -85,6 +82,9 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       // start is gone already
     }
   }
+  // the first container's worker boots while containerd is on its way to Create (not before
+  // we listen: on a busy machine it would slow the boot that start is waiting for)
+  prewarmWorker(engineName());
   const socketInode = fs.statSync(options.socket).ino;
   /** Whether the socket file is still the one we bound (not a successor's). */
   const ownsSocket = () => {

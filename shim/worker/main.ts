@@ -55,9 +55,6 @@ function run(job: WorkerJob): WorkerReport {
   try {
     // compiled at Create, while containerd is still on its way to Start
     const module = new engine.WebAssembly.Module(fs.readFileSync(job.entryPath));
-    // the decoder's and code generator's garbage goes now, before a long wait would keep it
-    // (gc is there when the daemon runs with --expose-gc)
-    (globalThis as { gc?: () => void }).gc?.();
     sampleHeap();
     const startGate = new Int32Array(job.gate);
     Atomics.wait(startGate, 0, gate.closed);
@@ -95,6 +92,23 @@ function run(job: WorkerJob): WorkerReport {
       imports[name] = (...args: never[]) => {
         sample();
         return fn(...args);
+      };
+    }
+    // the first time the module waits (poll_oneoff: sleep or wait for input), the engine's
+    // compile-time garbage goes, rather than staying for the container's whole idle life; not
+    // earlier, where a full GC would sit between Start and the module's first output
+    // (gc is there when the daemon runs with --expose-gc)
+    const gc = (globalThis as { gc?: () => void }).gc;
+    const poll = imports.poll_oneoff as ((...args: never[]) => unknown) | undefined;
+    if (gc !== undefined && poll !== undefined) {
+      let collected = false;
+      imports.poll_oneoff = (...args: never[]) => {
+        if (!collected) {
+          collected = true;
+          gc();
+          sampleHeap();
+        }
+        return poll(...args);
       };
     }
     const instance = new engine.WebAssembly.Instance(module, { wasi_snapshot_preview1: imports });
