@@ -4,8 +4,6 @@
 // an image without containerd (`tswasm-shim`), and by tests.
 import * as fs from 'fs';
 import * as path from 'path';
-import * as zlib from 'zlib';
-import * as tar from 'tar-stream';
 import {
   annotationImageName,
   annotationRefName,
@@ -20,6 +18,7 @@ import {
   sha256Digest,
   wasmLayerMediaTypes,
 } from './image-layout';
+import { readTarEntries } from './tar';
 
 /** Platforms a Wasm image is published for, most preferred first. */
 export const wasmPlatforms: readonly Platform[] = [
@@ -272,28 +271,11 @@ function parseJson<T>(data: Buffer, what: string): T {
 
 /** The regular files of a tar (gunzipped first if needed), by normalized path. */
 async function readTar(data: Buffer): Promise<Map<string, Buffer>> {
-  const plain = data[0] === 0x1f && data[1] === 0x8b ? zlib.gunzipSync(data) : data;
   const files = new Map<string, Buffer>();
-  const extract = tar.extract();
-  const done = new Promise<void>((resolve, reject) => {
-    extract.on('entry', (header, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk) => chunks.push(chunk as Buffer));
-      stream.on('end', () => {
-        if (header.type === 'file' || header.type === 'contiguous-file') {
-          files.set(
-            path.posix.normalize(header.name).replace(/^\.?\/+/, ''),
-            Buffer.concat(chunks),
-          );
-        }
-        next();
-      });
-      stream.on('error', reject);
-    });
-    extract.on('finish', resolve);
-    extract.on('error', reject);
-  });
-  extract.end(plain);
-  await done;
+  for (const { header, data: content } of await readTarEntries(data)) {
+    if (header.type === 'file' || header.type === 'contiguous-file') {
+      files.set(path.posix.normalize(header.name).replace(/^\.?\/+/, ''), content);
+    }
+  }
   return files;
 }

@@ -4,9 +4,9 @@
 // path stays inside the root: `..` is clamped and symlinks are resolved within the root.
 import * as fs from 'fs';
 import * as path from 'path';
-import * as zlib from 'zlib';
-import * as tar from 'tar-stream';
+import type * as tar from 'tar-stream';
 import { annotationTitle, Descriptor } from './image-layout';
+import { readTarEntries } from './tar';
 import { ImageError, ImageLayout, isWasmLayer, ResolvedImage } from './image-reader';
 
 const whiteoutPrefix = '.wh.';
@@ -56,8 +56,7 @@ export async function applyLayer(root: string, blob: Buffer, mediaType = 'tar'):
   if (mediaType.endsWith('+zstd') || mediaType.endsWith('.zstd')) {
     throw new ImageError(`layer media type ${mediaType}: zstd layers are not supported`);
   }
-  const plain = blob[0] === 0x1f && blob[1] === 0x8b ? zlib.gunzipSync(blob) : blob;
-  const items = await readLayer(plain);
+  const items = await readLayer(blob);
   // whiteouts hide lower layers only, so they go first, opaque directories before single names
   for (const item of items) {
     if (path.posix.basename(item.name) === opaqueMarker) {
@@ -125,33 +124,20 @@ function wasmLayerFileName(layer: Descriptor): string {
   return `${layer.digest.replace(/^[^:]*:/, '').slice(0, 12)}.wasm`;
 }
 
-async function readLayer(plain: Buffer): Promise<LayerItem[]> {
+/** A layer's entries (gunzipped first if needed), names normalized; the root itself left out. */
+async function readLayer(blob: Buffer): Promise<LayerItem[]> {
   const items: LayerItem[] = [];
-  const extract = tar.extract();
-  const done = new Promise<void>((resolve, reject) => {
-    extract.on('entry', (header, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk) => chunks.push(chunk as Buffer));
-      stream.on('end', () => {
-        const name = normalizeName(header.name);
-        if (name !== '') {
-          items.push({
-            name,
-            type: header.type,
-            mode: header.mode ?? (header.type === 'directory' ? 0o755 : 0o644),
-            linkname: header.linkname ?? '',
-            data: Buffer.concat(chunks),
-          });
-        }
-        next();
-      });
-      stream.on('error', reject);
+  for (const { header, data } of await readTarEntries(blob)) {
+    const name = normalizeName(header.name);
+    if (name === '') continue;
+    items.push({
+      name,
+      type: header.type,
+      mode: header.mode ?? (header.type === 'directory' ? 0o755 : 0o644),
+      linkname: header.linkname ?? '',
+      data,
     });
-    extract.on('finish', resolve);
-    extract.on('error', reject);
-  });
-  extract.end(plain);
-  await done;
+  }
   return items;
 }
 
