@@ -1,16 +1,9 @@
 // Just enough of a Wasm binary encoder to build the spec runner's own small modules (the
 // call wrappers and the spectest print functions): LEB128, vectors, sections, type codes.
+import { ValType } from '../../model';
 import type { WastType } from './script';
 
-export const TYPE_CODE: Record<WastType, number> = {
-  i32: 0x7f,
-  i64: 0x7e,
-  f32: 0x7d,
-  f64: 0x7c,
-  v128: 0x7b,
-  funcref: 0x70,
-  externref: 0x6f,
-};
+export const TYPE_CODE: Record<WastType, number> = ValType;
 
 export function uleb(n: number): number[] {
   const out: number[] = [];
