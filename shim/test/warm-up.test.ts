@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadEngine } from '../worker/engines';
 import { warmModule, warmUp } from '../worker/warm-up';
-import { createWasi } from '../worker/wasi-host';
+import { WASI } from '../../wasi';
 import { tempDir } from './harness';
 
 describe('worker warm-up', () => {
@@ -14,7 +14,7 @@ describe('worker warm-up', () => {
       const file = path.join(tempDir('tswasm-warm-'), 'out');
       const fd = fs.openSync(file, 'w');
       try {
-        const wasi = createWasi({
+        const wasi = new WASI({
           args: [],
           env: {},
           preopens: {},

@@ -15,7 +15,7 @@ import {
   WorkerReport,
 } from './protocol';
 import { warmUp } from './warm-up';
-import { createWasi } from './wasi-host';
+import { WASI } from '../../wasi';
 
 /** Thrown from a WASI call to unwind a module that went past its memory limit (V8 engine). */
 class MemoryLimitExceeded extends Error {}
@@ -62,7 +62,7 @@ function run(job: WorkerJob): WorkerReport {
     limit = stats[statSlot.memoryLimit] || undefined;
     engine.setMemoryLimit(limit, onExceeded);
     const stdin = job.stdin >= 0 ? job.stdin : fs.openSync('/dev/null', 'r');
-    const wasi = createWasi({
+    const wasi = new WASI({
       args: job.args,
       env: job.env,
       preopens: job.preopens,
@@ -89,7 +89,7 @@ function run(job: WorkerJob): WorkerReport {
     // keep the Stats figures fresh at each WASI call (cheap: one length read)
     const imports: Record<string, unknown> = {};
     for (const [name, fn] of Object.entries(wasi.wasiImport)) {
-      imports[name] = (...args: never[]) => {
+      imports[name] = (...args: (number | bigint)[]) => {
         sample();
         return fn(...args);
       };

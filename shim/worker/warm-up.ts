@@ -5,7 +5,7 @@
 // and run; a warmed one a few).
 import * as fs from 'fs';
 import type { Engine } from './engine';
-import { createWasi } from './wasi-host';
+import { WASI } from '../../wasi';
 
 /**
  * (module
@@ -35,7 +35,7 @@ export function warmUp(engine: Engine): void {
   try {
     devNull = fs.openSync('/dev/null', 'w');
     const module = new engine.WebAssembly.Module(warmModule());
-    const wasi = createWasi({
+    const wasi = new WASI({
       args: ['warm-up'],
       env: {},
       preopens: {},
