@@ -195,15 +195,12 @@ export async function inspectCommand(argv: string[]): Promise<number> {
     fs.writeSync(1, inspectUsage);
     return 0;
   }
-  const { openTarget, TargetError } = require('./target') as typeof import('./target');
-  let target: RunTarget;
-  try {
-    target = await openTarget(options.file, { args: options.args, platform: options.platform });
-  } catch (error) {
-    if (!(error instanceof TargetError)) throw error;
-    fs.writeSync(2, `Error: ${error.message}\n`);
-    return 1;
-  }
+  const { openTargetOrReport } = require('./target') as typeof import('./target');
+  const target = await openTargetOrReport(options.file, {
+    args: options.args,
+    platform: options.platform,
+  });
+  if (target === undefined) return 1;
   try {
     const { text, valid } = report(
       target,

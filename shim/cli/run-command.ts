@@ -9,7 +9,6 @@ import * as fs from 'fs';
 // `run --help` and a bad command line load neither
 import type { EngineName, RunError, RunOptions } from './run';
 import type { ListenSpec } from '../../wasi';
-import type { RunTarget } from './target';
 
 export const runUsage = `Usage: tswasm-shim run [options] FILE.wasm|BUNDLE|IMAGE [ARGS...]
 
@@ -218,16 +217,13 @@ export async function runCommand(argv: string[]): Promise<number> {
     write(1, runUsage);
     return 0;
   }
-  const { openTarget, TargetError } = require('./target') as typeof import('./target');
+  const { openTargetOrReport } = require('./target') as typeof import('./target');
   const { runModule, RunError } = require('./run') as typeof import('./run');
-  let target: RunTarget;
-  try {
-    target = await openTarget(options.file, { args: options.args, platform: options.platform });
-  } catch (error) {
-    if (!(error instanceof TargetError)) throw error;
-    write(2, `Error: ${error.message}\n`);
-    return 1;
-  }
+  const target = await openTargetOrReport(options.file, {
+    args: options.args,
+    platform: options.platform,
+  });
+  if (target === undefined) return 1;
   try {
     if (options.invoke !== undefined && target.kind !== 'module') {
       return usageFailure(`--invoke runs a module's export; ${options.file} is a ${target.kind}`);

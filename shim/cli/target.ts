@@ -135,6 +135,23 @@ export async function openTarget(source: string, options: TargetOptions): Promis
   }
 }
 
+/**
+ * openTarget for a command: input that cannot run is reported on stderr as `Error: ...` and
+ * gives undefined (the command then exits 1, as wasmtime does for a file it cannot load).
+ */
+export async function openTargetOrReport(
+  source: string,
+  options: TargetOptions,
+): Promise<RunTarget | undefined> {
+  try {
+    return await openTarget(source, options);
+  } catch (error) {
+    if (!(error instanceof TargetError)) throw error;
+    fs.writeSync(2, `Error: ${error.message}\n`);
+    return undefined;
+  }
+}
+
 /** A bundle, planned as the shim's Create plans it. */
 function openBundle(bundle: string, options: TargetOptions): RunTarget {
   try {
