@@ -1,10 +1,14 @@
 // Bundles each binary entry point into one file under dist/bin/, so that start-up loads a
-// single script instead of resolving dozens of modules.
+// single script instead of resolving dozens of modules. The shim is three bundles: `start` and
+// `delete` (containerd waits for both on every container, so that one stays small), the daemon
+// they spawn, and the code-cache loader the daemon boots through.
 'use strict';
 const esbuild = require('esbuild');
 
 const entries = {
   'containerd-shim-tswasm-v1': 'shim/main.ts',
+  'containerd-shim-tswasm-v1-daemon': 'shim/manager/daemon-main.ts',
+  'cached-boot': 'shim/manager/cached-boot.ts',
   'tswasm-shim': 'shim/cli/main.ts',
 };
 const optional = {

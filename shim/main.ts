@@ -1,5 +1,8 @@
 // Entry point of `containerd-shim-tswasm-v1`, the binary containerd starts for runtime
 // io.containerd.tswasm.v1. It only parses the command line and hands over to the manager.
+// containerd waits for `start` and `delete` on every `ctr run`, so this bundle holds only them:
+// the daemon they spawn is another bundle (manager/daemon-main.ts). bin/containerd-shim-tswasm-v1
+// answers the common start and delete cases in sh before Node is even started.
 const usage = `Usage: containerd-shim-tswasm-v1 [flags] start|delete
 
 The containerd shim for WebAssembly (WASI preview1) containers, runtime io.containerd.tswasm.v1.
@@ -26,16 +29,7 @@ TSWASM_SHIM_PROTOCOL=grpc serves gRPC instead of ttrpc where containerd takes it
 `;
 
 const flagSpec = {
-  strings: [
-    'namespace',
-    'address',
-    'publish-binary',
-    'id',
-    'bundle',
-    'socket',
-    'protocol',
-    'ready-fd',
-  ],
+  strings: ['namespace', 'address', 'publish-binary', 'id', 'bundle'],
   booleans: ['debug', 'v', 'version', 'help', 'h'],
 };
 
@@ -64,7 +58,6 @@ async function main(argv: string[]): Promise<number> {
   switch (flags.rest[0]) {
     case 'start': {
       const { start, drainStdin } = await import('./manager/start');
-      // the daemon boots while containerd's options drain
       const [address] = await Promise.all([
         start({
           namespace,
@@ -73,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
           debug,
           bundle: process.cwd(),
           env: process.env,
-          self: { execPath: process.execPath, script: process.argv[1] },
+          self: { execPath: process.execPath },
         }),
         drainStdin(),
       ]);
@@ -85,25 +78,6 @@ async function main(argv: string[]): Promise<number> {
       const response = await deleteBundle(flag('bundle') || process.cwd());
       process.stdout.write(response);
       return 0;
-    }
-    case 'serve': {
-      const { runDaemon } = await import('./manager/daemon');
-      try {
-        await runDaemon({
-          namespace,
-          socket: flag('socket'),
-          ttrpcAddress: process.env.TTRPC_ADDRESS ?? '',
-          bundle: process.cwd(),
-          debug,
-          protocol: flag('protocol') === 'grpc' ? 'grpc' : 'ttrpc',
-          readyFd: flag('ready-fd') === '' ? undefined : Number(flag('ready-fd')),
-        });
-      } catch (err) {
-        // another daemon of the same group won the race to listen: it serves, we go
-        if ((err as { code?: string }).code === 'EADDRINUSE') return 0;
-        throw err;
-      }
-      return -1; // keeps running
     }
     default:
       process.stderr.write(usage);

@@ -7,6 +7,7 @@ import * as path from 'path';
 import type { Readable } from 'stream';
 import { socketAnswers } from '../ttrpc/socket';
 import { groupingFromEnv, groupOf, socketPathFor, defaultSocketDir } from './group';
+import { listenTimeoutMs } from './serve';
 
 export interface StartOptions {
   namespace: string;
@@ -16,11 +17,9 @@ export interface StartOptions {
   /** The bundle: start's working directory. */
   bundle: string;
   env: NodeJS.ProcessEnv;
-  /** The command that runs the daemon: node and the shim script. */
-  self: { execPath: string; script: string };
+  /** The node that runs the daemon. */
+  self: { execPath: string };
 }
-
-const listenTimeoutMs = 10_000;
 
 /** Reads stdin to its end and ignores it (runtime options; never fail on them). */
 export async function drainStdin(): Promise<void> {
@@ -56,7 +55,7 @@ export function startOutput(socket: string, protocol: Protocol, env: NodeJS.Proc
   return JSON.stringify({ version, address: socket, protocol: 'grpc' });
 }
 
-/** Returns what to print (see startOutput). */
+/** Returns what to print (see startOutput), once the group's daemon listens. */
 export async function start(options: StartOptions): Promise<string> {
   const notes = readAnnotations(options.bundle);
   const group = groupOf(options.id, notes, groupingFromEnv(options.env));
@@ -83,14 +82,13 @@ function readAnnotations(bundle: string): Record<string, string> | undefined {
   }
 }
 
-async function spawnDaemon(
-  options: StartOptions,
+/** The daemon's command line after node's own flags: the action is `serve`. */
+export function daemonArgs(
+  options: Pick<StartOptions, 'namespace' | 'address' | 'id' | 'debug'>,
   socket: string,
   protocol: Protocol,
-): Promise<void> {
-  const args = [
-    ...daemonNodeFlags,
-    ...daemonEntry(options.self.script),
+): string[] {
+  return [
     '-namespace',
     options.namespace,
     '-address',
@@ -106,14 +104,29 @@ async function spawnDaemon(
     ...(options.debug ? ['-debug'] : []),
     'serve',
   ];
+}
+
+/**
+ * Spawns the daemon detached from containerd's pipes and waits until it listens: containerd
+ * 1.6 dials the printed address once, at once (no retry while the path is missing).
+ */
+async function spawnDaemon(
+  options: StartOptions,
+  socket: string,
+  protocol: Protocol,
+): Promise<void> {
   // fd 3 is a pipe of ours (never containerd's): the daemon closes it once it listens, so we
   // wake at that moment instead of polling the socket
-  const child = spawn(options.self.execPath, args, {
-    cwd: options.bundle,
-    env: options.env,
-    detached: true,
-    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    options.self.execPath,
+    [...daemonNodeFlags, ...daemonEntry(), ...daemonArgs(options, socket, protocol)],
+    {
+      cwd: options.bundle,
+      env: options.env,
+      detached: true,
+      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+    },
+  );
   const ready = child.stdio[3] as Readable | null;
   let exited: string | undefined;
   const settled = new Promise<void>((resolve) => {
@@ -144,21 +157,25 @@ async function spawnDaemon(
   throw new Error(`the daemon did not listen on ${socket} within ${listenTimeoutMs / 1000} s`);
 }
 
+/** fd 3 of the daemon when `start` spawned it: a pipe closed once the daemon listens. */
+export const readyFd = 3;
+
 /**
  * Node flags of the daemon: `gc` exposed (V8 flags are process-wide, so in workers too) so a
  * worker can drop the engine's compile-time garbage before its module settles into a long wait.
  */
 export const daemonNodeFlags = ['--expose-gc'];
 
-/**
- * The script (and its arguments) that runs the daemon: from the bundle, cached-boot.js over the
- * bundle (a V8 code cache cuts its compile); otherwise the script we were started as.
- */
-export function daemonEntry(script: string): string[] {
-  const loader = path.join(__dirname, '../shim/manager/cached-boot.js');
-  if (path.basename(__dirname) === 'bin' && fs.existsSync(loader)) return [loader, __filename];
-  return [script];
-}
+/** The daemon's bundle, beside the start/delete bundle in dist/bin. */
+export const daemonBundle = 'containerd-shim-tswasm-v1-daemon.js';
 
-/** fd 3 of the daemon when `start` spawned it: a pipe closed once the daemon listens. */
-export const readyFd = 3;
+/**
+ * The script (and its arguments) that runs the daemon. From dist/bin: cached-boot.js over the
+ * daemon bundle (a V8 code cache cuts its compile); from tsc's output: daemon-main.js.
+ */
+export function daemonEntry(): string[] {
+  if (path.basename(__dirname) !== 'bin') return [path.join(__dirname, 'daemon-main.js')];
+  const loader = path.join(__dirname, 'cached-boot.js');
+  const daemon = path.join(__dirname, daemonBundle);
+  return fs.existsSync(loader) ? [loader, daemon] : [daemon];
+}
