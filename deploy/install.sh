@@ -38,8 +38,10 @@ node_major=$("$node" -p 'process.versions.node.split(".")[0]')
 [ "$node_major" -ge 20 ] || die "Node.js $node_major is too old: tswasm needs 20 or newer"
 [ -f "$repo/dist/bin/containerd-shim-tswasm-v1.js" ] || die "no build found: run 'npm run build' in $repo"
 
-# 1. Binaries: the bundled scripts into PREFIX/lib/tswasm, wrappers into PREFIX/bin that run
-#    them with an absolute Node path (containerd's PATH may not hold node).
+# 1. Binaries: the bundled scripts into PREFIX/lib/tswasm, and into PREFIX/bin the shim's sh
+#    launcher (bin/containerd-shim-tswasm-v1, which answers most start/delete calls without Node)
+#    and a wrapper for the CLI, both with an absolute Node path (containerd's PATH may not hold
+#    node) and the installed scripts' folder.
 lib=$prefix/lib/tswasm
 mkdir -p "$lib/dist/bin" "$prefix/bin"
 changed=0
@@ -50,9 +52,16 @@ for file in "$repo"/dist/bin/*.js; do
     changed=1
   fi
 done
+case "$node$lib" in *"'"*) die "paths with a single quote are not supported: $node $lib" ;; esac
 for name in containerd-shim-tswasm-v1 tswasm-shim; do
   wrapper=$(mktemp)
-  printf '#!/bin/sh\nexec %s %s "$@"\n' "$node" "$lib/dist/bin/$name.js" >"$wrapper"
+  if [ "$name" = containerd-shim-tswasm-v1 ]; then
+    sed -e "s|^node=\$|node='$node'|" -e "s|^dist=\$|dist='$lib/dist/bin'|" \
+      "$repo/bin/$name" >"$wrapper"
+    grep -q "^dist='" "$wrapper" || die "bin/$name has no dist= line to set"
+  else
+    printf '#!/bin/sh\nexec %s %s "$@"\n' "$node" "$lib/dist/bin/$name.js" >"$wrapper"
+  fi
   if ! cmp -s "$wrapper" "$prefix/bin/$name"; then
     install -m 0755 "$wrapper" "$prefix/bin/$name"
     changed=1

@@ -18,7 +18,7 @@ const optional = {
 const fs = require('fs');
 for (const [name, file] of Object.entries(optional)) if (fs.existsSync(file)) entries[name] = file;
 
-esbuild.buildSync({
+const result = esbuild.buildSync({
   entryPoints: entries,
   outdir: 'dist/bin',
   bundle: true,
@@ -27,4 +27,19 @@ esbuild.buildSync({
   format: 'cjs',
   sourcemap: 'linked',
   logLevel: 'warning',
+  metafile: true,
 });
+
+// esbuild escapes non-ASCII in code but keeps it in the comments it keeps. One such character
+// makes node decode the whole file as two-byte UTF-8 at every load: 12 ms for the daemon's
+// 1.1 MB instead of 1. In a comment, an escape reads the same.
+for (const file of Object.keys(result.metafile.outputs)) {
+  if (!file.endsWith('.js')) continue;
+  const text = fs.readFileSync(file, 'utf8');
+  // eslint-disable-next-line no-control-regex
+  const ascii = text.replace(
+    /[^\x00-\x7f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  if (ascii !== text) fs.writeFileSync(file, ascii);
+}
