@@ -5,8 +5,11 @@
 //    which splits shared pages fairly) of every shim process and its children, per container;
 //    tswasm twice: one daemon per container (the default outside pods), and `tswasm-1`, all in
 //    one group (annotation io.containerd.tswasm.v1.group), as a pod's containers are.
+// Start-up is also measured as `tswasm-s`: a second private containerd whose environment has
+// TSWASM_SHIM_SPARE=1 (spare daemons booted ahead of need, shim/manager/spare.ts).
 // Usage: node dist/bench/shim/run.js   (`npm run bench -- shim`)
-// Env: TSWASM_BENCH_RUNS (default 10), TSWASM_BENCH_IDLE (default 50; 0 skips memory).
+// Env: TSWASM_BENCH_RUNS (default 10), TSWASM_BENCH_IDLE (default 50; 0 skips memory),
+// TSWASM_BENCH_SPARE (default 1; 0 skips tswasm-s).
 import * as fs from 'fs';
 import {
   Containerd,
@@ -22,6 +25,7 @@ import {
 
 const runs = Number(process.env.TSWASM_BENCH_RUNS ?? 10);
 const idle = Number(process.env.TSWASM_BENCH_IDLE ?? 50);
+const withSpare = process.env.TSWASM_BENCH_SPARE !== '0';
 
 interface Runner {
   name: string;
@@ -52,6 +56,8 @@ const tswasmGrouped: Runner = {
     wasmImage('sleep'),
   ],
 };
+/** tswasm with spare daemons, on the containerd started with TSWASM_SHIM_SPARE=1. */
+const tswasmSpare: Runner = { ...tswasm, name: 'tswasm-s' };
 const runc: Runner = {
   name: 'runc',
   image: [nativeHelloImage],
@@ -79,11 +85,15 @@ function pssBytes(pid: number): number {
   }
 }
 
-async function timeRuns(containerd: Containerd): Promise<void> {
-  const times: Record<string, number[]> = { tswasm: [], runc: [] };
+async function timeRuns(plain: Containerd, spared?: Containerd): Promise<void> {
+  const runners = spared ? [tswasm, runc, tswasmSpare] : [tswasm, runc];
+  const times: Record<string, number[]> = Object.fromEntries(runners.map((r) => [r.name, []]));
   for (let i = 0; i < runs + 1; i++) {
-    for (const runner of i % 2 ? [runc, tswasm] : [tswasm, runc]) {
+    // each round in another order
+    const order = runners.map((_, k) => runners[(k + i) % runners.length]);
+    for (const runner of order) {
       if (runner.failed) continue;
+      const containerd = runner === tswasmSpare && spared ? spared : plain;
       const id = `${runner.name}-hello-${i}`;
       const result = await containerd.ctr(['run', '--rm', ...runner.image, id], {
         timeoutMs: 30_000,
@@ -99,7 +109,7 @@ async function timeRuns(containerd: Containerd): Promise<void> {
     }
   }
   console.log(`ctr run --rm hello, median of ${runs} (min - max):`);
-  for (const runner of [tswasm, runc]) {
+  for (const runner of runners) {
     const all = times[runner.name];
     if (runner.failed) console.log(`  ${runner.name.padEnd(8)} failed: ${runner.failed}`);
     else
@@ -107,8 +117,10 @@ async function timeRuns(containerd: Containerd): Promise<void> {
         `  ${runner.name.padEnd(8)} ${sec(median(all))}  (${sec(Math.min(...all))} - ${sec(Math.max(...all))})`,
       );
   }
-  if (!tswasm.failed && !runc.failed) {
-    console.log(`  tswasm/runc: ${(median(times.tswasm) / median(times.runc)).toFixed(2)}x`);
+  for (const runner of [tswasm, ...(spared ? [tswasmSpare] : [])]) {
+    if (runner.failed || runc.failed) continue;
+    const ratio = median(times[runner.name]) / median(times.runc);
+    console.log(`  ${runner.name}/runc: ${ratio.toFixed(2)}x`);
   }
 }
 
@@ -156,12 +168,29 @@ async function removeContainer(containerd: Containerd, id: string): Promise<void
   await containerd.ctr(['container', 'rm', id], { timeoutMs: 10_000 });
 }
 
+/** A second private containerd whose shims boot spare daemons (the harness passes our env on). */
+async function startSpared(): Promise<Containerd> {
+  process.env.TSWASM_SHIM_SPARE = '1';
+  try {
+    const spared = await Containerd.start();
+    await importWasmImages(spared);
+    return spared;
+  } finally {
+    delete process.env.TSWASM_SHIM_SPARE;
+  }
+}
+
 async function main(): Promise<void> {
   const containerd = await Containerd.start();
   try {
     await importWasmImages(containerd);
     await importNativeImages(containerd);
-    await timeRuns(containerd);
+    const spared = withSpare ? await startSpared() : undefined;
+    try {
+      await timeRuns(containerd, spared);
+    } finally {
+      await spared?.stop();
+    }
     if (idle > 0) {
       const figures: Record<string, { rss: number; pss: number; processes: number }> = {};
       const failures: Record<string, string> = {};

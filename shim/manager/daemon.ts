@@ -9,10 +9,15 @@ import { TaskService } from '../task/service';
 import { hasStuckWorkers, prewarmWorker } from '../task/wasm-runner';
 import { TtrpcServer } from '../ttrpc';
 import { engineName } from '../worker/engine';
+import { claimedSocket, releaseSpare, sparesWanted, spawnSpare } from './spare';
 
 export interface DaemonOptions {
   namespace: string;
+  /** containerd's gRPC address (-address), which names the spare daemon's socket. */
+  address: string;
   socket: string;
+  /** A spare (spare.ts): no container yet, its socket to be claimed by a `start`. */
+  spare?: boolean;
   /** containerd's ttrpc address, for events (TTRPC_ADDRESS). */
   ttrpcAddress: string;
   bundle: string;
@@ -27,7 +32,11 @@ export interface DaemonOptions {
 const idleExitMs = 5 * 60_000;
 
 export async function runDaemon(options: DaemonOptions): Promise<void> {
-  const logger = openLogger(path.join(options.bundle, 'log'), options.debug);
+  // a spare has no bundle of its own until claimed: it logs nowhere until then
+  let logger = openLogger(options.spare ? '' : path.join(options.bundle, 'log'), options.debug);
+  let socket = options.socket;
+  let unclaimed = options.spare === true;
+  let spareSpawned = false;
   const publisher = new EventPublisher(options.ttrpcAddress, options.namespace);
   const server = new TtrpcServer();
   let exiting = false;
@@ -50,13 +59,28 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     engine: engineName(),
     onShutdown: () => {
       // from now on `start` finds no daemon here and starts a new one for the group
-      if (ownsSocket()) fs.rmSync(options.socket, { force: true });
+      if (ownsSocket()) fs.rmSync(socket, { force: true });
       // answer Shutdown first, then go
       setTimeout(() => void shutdown(), 20);
     },
     log: (level, message, containerId) => logger.log(level, message, containerId),
-    onContainer: (event, containerId, bundle) =>
-      event === 'created' ? logger.attach(containerId, bundle) : logger.detach(containerId),
+    onContainer: (event, containerId, bundle) => {
+      if (event !== 'created') return logger.detach(containerId);
+      if (unclaimed) {
+        // a start renamed our socket to this container's and wrote it in its address file
+        unclaimed = false;
+        socket = claimedSocket(bundle) ?? socket;
+        logger.close();
+        logger = openLogger(path.join(bundle, 'log'), options.debug);
+        logger.log('info', `spare daemon (pid ${process.pid}) claimed: serving ${socket}`);
+      }
+      logger.attach(containerId, bundle);
+      // the next container's spare boots now, once this Create has been answered
+      if (sparesWanted(process.env) && !spareSpawned) {
+        spareSpawned = true;
+        setImmediate(() => spawnSpare(options.address, options.namespace, options.debug));
+      }
+    },
   });
   registerTaskService(server, service, (message, containerId) =>
     logger.log('debug', message, containerId || undefined),
@@ -85,11 +109,13 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   // the first container's worker boots while containerd is on its way to Create (not before
   // we listen: on a busy machine it would slow the boot that start is waiting for)
   prewarmWorker(engineName());
-  const socketInode = fs.statSync(options.socket).ino;
+  // a spare's pid beside its socket: start claims only a spare that is alive
+  if (unclaimed) fs.writeFileSync(`${socket}.pid`, `${process.pid}\n`);
+  const socketInode = fs.statSync(socket).ino;
   /** Whether the socket file is still the one we bound (not a successor's). */
   const ownsSocket = () => {
     try {
-      return fs.statSync(options.socket).ino === socketInode;
+      return fs.statSync(socket).ino === socketInode;
     } catch {
       return false;
     }
@@ -100,12 +126,19 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   setInterval(() => {
     if (service.containerCount > 0) lastBusy = Date.now();
     else if (Date.now() - lastBusy > idleExitMs) {
-      if (ownsSocket()) fs.rmSync(options.socket, { force: true });
-      void shutdown();
+      // an unclaimed spare gives its socket up first; if a start has claimed it, we wait for
+      // its Create one more idle time (then go as a daemon nobody used)
+      if (unclaimed && !releaseSpare(socket)) {
+        unclaimed = false;
+        lastBusy = Date.now();
+      } else {
+        if (ownsSocket()) fs.rmSync(socket, { force: true });
+        void shutdown();
+      }
     }
   }, 10_000).unref();
   logger.log(
     'info',
-    `serving ${options.socket} (pid ${process.pid}, engine ${engineName()}, ${options.protocol})`,
+    `serving ${socket} (pid ${process.pid}, engine ${engineName()}, ${options.protocol}${unclaimed ? ', spare' : ''})`,
   );
 }

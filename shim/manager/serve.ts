@@ -6,14 +6,14 @@
 // closes by itself when the daemon dies. A daemon that neither listens nor dies within
 // `listenTimeoutMs` gives up, so `start` never waits forever.
 // Usage: node [flags] containerd-shim-tswasm-v1-daemon.js -namespace NS -socket PATH
-//        [-address A] [-id ID] [-protocol ttrpc|grpc] [-ready-fd N] [-debug] serve
+//        [-address A] [-id ID] [-protocol ttrpc|grpc] [-ready-fd N] [-spare] [-debug] serve
 import * as path from 'path';
 import { parseFlags } from '../flags';
 import { openLogger } from '../log';
 
 const flagSpec = {
   strings: ['namespace', 'address', 'publish-binary', 'id', 'socket', 'protocol', 'ready-fd'],
-  booleans: ['debug'],
+  booleans: ['debug', 'spare'],
 };
 
 /** How long the daemon may take to listen before it gives up (start waits that long at most). */
@@ -42,7 +42,9 @@ export async function serve(argv: string[]): Promise<void> {
     const { runDaemon } = await import('./daemon');
     await runDaemon({
       namespace: flag('namespace') || process.env.NAMESPACE || '',
+      address: flag('address'),
       socket,
+      spare: flags.booleans.has('spare'),
       ttrpcAddress: process.env.TTRPC_ADDRESS ?? '',
       bundle,
       debug: flags.booleans.has('debug'),

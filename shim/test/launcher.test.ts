@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as pb from '../../proto';
 import { socketPathFor } from '../manager/group';
+import { sparePathFor } from '../manager/spare';
 import { TtrpcClient } from '../ttrpc';
 import { makeBundle, repo, tempDir } from './harness';
 
@@ -130,7 +131,7 @@ describe('bin/containerd-shim-tswasm-v1 (the sh launcher)', function () {
     assert.match(result.nodes[0], / -debug serve$/);
   });
 
-  it('leaves groups, existing sockets, unknown flags and gRPC to the Node binary', () => {
+  it('leaves groups, existing sockets, unknown flags and gRPC to the Node binary', async () => {
     const sandbox = { 'io.kubernetes.cri.sandbox-id': 'pod' };
     const a = makeBundle(root, 'ga', { args: ['/x'], annotations: sandbox });
     const b = makeBundle(root, 'gb', { args: ['/x'], annotations: sandbox });
@@ -153,7 +154,20 @@ describe('bin/containerd-shim-tswasm-v1 (the sh launcher)', function () {
     });
     assert.equal(grpc.status, 0, grpc.stderr.toString());
     assert.match(grpc.nodes[0], /containerd-shim-tswasm-v1\.js/);
-    sockets.add((JSON.parse(grpc.stdout.toString()) as { address: string }).address);
+    // that daemon speaks gRPC only: shut it down over gRPC
+    const grpcJs = await import('@grpc/grpc-js');
+    const { address: grpcSocket } = JSON.parse(grpc.stdout.toString()) as { address: string };
+    const client = new grpcJs.Client(`unix:${grpcSocket}`, grpcJs.credentials.createInsecure());
+    await new Promise((resolve) =>
+      client.makeUnaryRequest(
+        '/containerd.task.v2.Task/Shutdown',
+        (b: Uint8Array) => Buffer.from(b),
+        (b: Buffer) => b,
+        pb.ShutdownRequest.encode({ id: 'other' }),
+        resolve,
+      ),
+    );
+    client.close();
   });
 
   it('fails at once, with a message, when the daemon dies before listening', () => {
@@ -192,6 +206,84 @@ describe('bin/containerd-shim-tswasm-v1 (the sh launcher)', function () {
       decoded.push(result.nodes.length);
     }
     assert.deepEqual(decoded, [0, 1]);
+  });
+
+  it('with TSWASM_SHIM_SPARE=1, claims the spare a daemon boots at its first Create, and only a live one', async () => {
+    const spareEnv = { TSWASM_SHIM_SPARE: '1' };
+    const spare = sparePathFor(address, 'ns', env);
+    const files = { 'hello.wasm': { fixture: 'shim_hello' } };
+    const until = async (what: string, test: () => boolean) => {
+      const deadline = Date.now() + 10_000;
+      while (!test()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    const create = async (socket: string, id: string, bundle: string) => {
+      const client = await TtrpcClient.connect(socket);
+      const { shimPid } = pb.ConnectResponse.decode(
+        await client.call('containerd.task.v2.Task', 'Connect', pb.ConnectRequest.encode({ id })),
+      );
+      await client.call(
+        'containerd.task.v2.Task',
+        'Create',
+        pb.CreateTaskRequest.encode({ id, bundle }),
+      );
+      await client.close();
+      return shimPid;
+    };
+    // no spare yet: a daemon boots as usual; its first Create boots the spare
+    const a = makeBundle(root, 'sa', { args: ['/hello.wasm'], files });
+    const first = run(startFlags('sa'), a, spareEnv);
+    assert.equal(first.status, 0, first.stderr.toString());
+    const socketA = first.stdout.toString().slice('unix://'.length);
+    sockets.add(socketA);
+    await create(socketA, 'sa', a);
+    await until('the spare', () => fs.existsSync(`${spare}.pid`));
+    const sparePid = Number(fs.readFileSync(`${spare}.pid`, 'utf8'));
+    // the next start takes it: no Node at all, the spare's socket renamed to the container's
+    const b = makeBundle(root, 'sb', { args: ['/hello.wasm'], files });
+    const second = run(startFlags('sb'), b, spareEnv);
+    assert.equal(second.status, 0, second.stderr.toString());
+    assert.deepEqual(second.nodes, []);
+    const socketB = socketPathFor(address, 'ns', 'sb', env.TSWASM_SOCKET_DIR);
+    sockets.add(socketB);
+    assert.equal(second.stdout.toString(), `unix://${socketB}`);
+    assert.equal(fs.readFileSync(path.join(b, 'address'), 'utf8'), `unix://${socketB}`);
+    assert.ok(!fs.existsSync(spare));
+    // it serves the container, as the daemon it is, and boots the next spare
+    assert.equal(await create(socketB, 'sb', b), sparePid);
+    await until('the next spare', () => fs.existsSync(spare));
+    await until('its pid', () => fs.existsSync(`${spare}.pid`));
+    const nextPid = Number(fs.readFileSync(`${spare}.pid`, 'utf8'));
+    assert.notEqual(nextPid, sparePid);
+    // a spare that was killed leaves its socket and pid file: start does not claim it
+    process.kill(nextPid, 'SIGKILL');
+    await until('the spare to die', () => {
+      try {
+        process.kill(nextPid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    const c = makeBundle(root, 'sc', { args: ['/hello.wasm'], files });
+    const third = run(startFlags('sc'), c, spareEnv);
+    assert.equal(third.status, 0, third.stderr.toString());
+    assert.equal(third.nodes.length, 1);
+    assert.match(third.nodes[0], /containerd-shim-tswasm-v1-daemon\.js/);
+    sockets.add(socketPathFor(address, 'ns', 'sc', env.TSWASM_SOCKET_DIR));
+    // the daemons must end: delete their containers (Shutdown alone keeps a daemon that has some)
+    for (const [socket, id] of [
+      [socketA, 'sa'],
+      [socketB, 'sb'],
+    ]) {
+      const client = await TtrpcClient.connect(socket);
+      await client.call('containerd.task.v2.Task', 'Delete', pb.DeleteRequest.encode({ id }));
+      await client.close();
+    }
+    fs.rmSync(spare, { force: true });
+    fs.rmSync(`${spare}.pid`, { force: true });
   });
 
   it('leaves delete to Node while the socket is there or the rootfs is mounted', function () {
