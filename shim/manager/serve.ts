@@ -28,9 +28,12 @@ export async function serve(argv: string[]): Promise<void> {
     throw new Error('usage: containerd-shim-tswasm-v1-daemon -socket PATH [flags] serve');
   }
   const fail = (message: string) => {
-    const logger = openLogger(path.join(bundle, 'log'), false);
-    logger.log('error', message);
-    logger.close();
+    // a spare's working directory is not a bundle: it has no log to write to
+    if (!flags.booleans.has('spare')) {
+      const logger = openLogger(path.join(bundle, 'log'), false);
+      logger.log('error', message);
+      logger.close();
+    }
     process.exit(1); // closes the ready pipe: start reports the failure
   };
   const watchdog = setTimeout(
