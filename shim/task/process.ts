@@ -79,7 +79,7 @@ export class Process {
   pause(): Promise<void> {
     return this.serialize(async () => {
       const next = transition(this.stateValue, 'pause');
-      this.runner.pause();
+      await this.runner.pause();
       this.stateValue = next;
     });
   }
@@ -87,7 +87,7 @@ export class Process {
   resume(): Promise<void> {
     return this.serialize(async () => {
       const next = transition(this.stateValue, 'resume');
-      this.runner.resume();
+      await this.runner.resume();
       this.stateValue = next;
     });
   }

@@ -22,8 +22,9 @@ export interface Runner {
   readonly exited: Promise<ExitInfo>;
   /** Delivers a signal that ends the process (the caller filters ignored signals). */
   signal(signal: number): void;
-  pause(): void;
-  resume(): void;
+  /** Stops the process where it is; resolves once it stands still. */
+  pause(): void | Promise<void>;
+  resume(): void | Promise<void>;
   usage(): Usage;
   /** Resolves once usage() has real figures (a booting worker has none yet), or soon after. */
   measured(): Promise<void>;

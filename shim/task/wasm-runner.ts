@@ -1,17 +1,16 @@
-// Runs one container process's Wasm module in its own worker thread. Stops it through the
-// engine's interrupt flag (prompt even in a busy loop), with worker.terminate() as the
-// fallback; pauses it through the same flag; reads its memory and CPU for Stats.
+// Runs one container process's Wasm module in its own worker thread. Stops it with
+// worker.terminate() (V8 ends a busy loop at its next back-edge or call), pauses it through
+// V8's debugger (worker-pause.ts); reads its memory and CPU for Stats. The module's code has
+// no pause or stop checks of its own: the shim installs no engine interrupt flag.
 import * as fs from 'fs';
 import * as path from 'path';
 import type { EventLoopUtilization } from 'perf_hooks';
 import { ResourceLimits, Worker } from 'worker_threads';
 import type { ProcessPlan } from '../../oci/plan';
-import { failedPrecondition } from '../errors';
 import { OpenedOutput, OpenedStdin, openStdin } from '../stdio/open';
-import { EngineName, isInterruptible } from '../worker/engine';
+import type { EngineName } from '../worker/engine';
 import {
   gate,
-  interrupt,
   reportKind,
   SpareWorkerData,
   statSlot,
@@ -20,9 +19,8 @@ import {
   WorkerReport,
 } from '../worker/protocol';
 import { ExitInfo, Runner, SIGKILL, Usage } from './runner';
+import { isPaused, pauseWorker, resumeWorker } from './worker-pause';
 
-/** How long a stop request may take before the worker is terminated. */
-const stopGraceMs = 300;
 /** How long terminate() may take before the exit is reported anyway. */
 const terminateGraceMs = 1000;
 /** How long Stats waits for a booting worker's first figures. */
@@ -126,7 +124,6 @@ export class WasmRunner implements Runner {
   readonly exited: Promise<ExitInfo>;
   private finish!: (info: ExitInfo) => void;
   private worker: Worker | undefined;
-  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
   private readonly gate = new Int32Array(new SharedArrayBuffer(4));
   private eluAtStart: EventLoopUtilization | undefined;
   private discarded = false;
@@ -136,7 +133,7 @@ export class WasmRunner implements Runner {
   private workerFailure: Error | undefined;
   private finished = false;
   private cpuBaseMs = 0;
-  /** Time spent paused (blocked on the flag counts as busy for the event loop). */
+  /** Time spent paused (stopped in the debugger counts as busy for the event loop). */
   private pausedMs = 0;
   private pausedAt: number | undefined;
   private stdin: OpenedStdin;
@@ -160,7 +157,6 @@ export class WasmRunner implements Runner {
       stderr: output.stderr,
       engine: this.options.engine,
       stdin: this.stdin.reader,
-      interrupt: this.flag.buffer as SharedArrayBuffer,
       gate: this.gate.buffer as SharedArrayBuffer,
       stats: this.stats.buffer as SharedArrayBuffer,
     };
@@ -194,29 +190,20 @@ export class WasmRunner implements Runner {
   signal(signal: number): void {
     if (this.finished || this.worker === undefined) return;
     this.killedBy ??= signal;
-    const worker = this.worker;
-    if (isInterruptible(this.options.engine)) {
-      Atomics.store(this.flag, 0, interrupt.stop);
-      Atomics.notify(this.flag, 0);
-      setTimeout(() => this.terminate(worker), stopGraceMs).unref();
-    } else {
-      this.terminate(worker);
-    }
+    this.terminate(this.worker);
   }
 
-  pause(): void {
-    if (!isInterruptible(this.options.engine))
-      throw failedPrecondition('pause needs an engine with an interrupt flag; this one has none');
-    Atomics.store(this.flag, 0, interrupt.pause);
+  async pause(): Promise<void> {
+    if (this.finished || this.worker === undefined) return;
     this.pausedAt ??= performance.now();
+    await pauseWorker(this.worker);
   }
 
-  resume(): void {
-    if (Atomics.load(this.flag, 0) !== interrupt.pause) return;
-    Atomics.store(this.flag, 0, interrupt.run);
-    Atomics.notify(this.flag, 0);
+  async resume(): Promise<void> {
+    if (this.worker === undefined || !isPaused(this.worker)) return;
     if (this.pausedAt !== undefined) this.pausedMs += performance.now() - this.pausedAt;
     this.pausedAt = undefined;
+    await resumeWorker(this.worker);
   }
 
   usage(): Usage {
@@ -288,6 +275,8 @@ export class WasmRunner implements Runner {
   private terminate(worker: Worker): void {
     if (this.finished) return;
     void worker.terminate();
+    // a worker stopped in the debugger ends once it goes on (terminate() alone would wait)
+    if (isPaused(worker)) void resumeWorker(worker);
     // a read blocked on stdin cannot be terminated; a byte through our keeper wakes it, and the
     // module is terminated before it sees the byte
     if (this.stdin.keeper >= 0) {
@@ -305,6 +294,7 @@ export class WasmRunner implements Runner {
   private complete(stuck = false): void {
     if (this.finished) return;
     this.finished = true;
+    if (this.worker !== undefined && isPaused(this.worker)) void resumeWorker(this.worker);
     const report = this.report ?? this.sharedReport();
     if ((report?.kind === 'failed' || report?.kind === 'trap') && !this.discarded)
       this.options.log?.(

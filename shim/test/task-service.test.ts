@@ -7,7 +7,6 @@ import * as path from 'path';
 import * as pb from '../../proto';
 import { RpcError, StatusCode } from '../ttrpc';
 import { hasStuckWorkers } from '../task/wasm-runner';
-import { engineName } from '../worker/engine';
 import { makeBundle, ServedTaskService, tempDir } from './harness';
 
 const SIGKILL = 9;
@@ -469,23 +468,14 @@ describe('shim Task service over ttrpc', function () {
     });
     await served.call('Create', { id: 'pz', bundle, ...outputFiles('pz') });
     await served.call('Start', { id: 'pz' });
-    if (engineName() === 'v8') {
-      // the stand-in engine cannot pause; the answer says why
-      await rejectsWith(
-        served.call('Pause', { id: 'pz' }),
-        StatusCode.FailedPrecondition,
-        /interrupt flag/,
-      );
-    } else {
-      await served.call('Pause', { id: 'pz' });
-      assert.equal((await served.call('State', { id: 'pz' })).status, pb.Status.PAUSED);
-      await served.call('Resume', { id: 'pz' });
-      assert.equal((await served.call('State', { id: 'pz' })).status, pb.Status.RUNNING);
-      assert.deepEqual(
-        served.topics().filter((t) => t === '/tasks/paused' || t === '/tasks/resumed'),
-        ['/tasks/paused', '/tasks/resumed'],
-      );
-    }
+    await served.call('Pause', { id: 'pz' });
+    assert.equal((await served.call('State', { id: 'pz' })).status, pb.Status.PAUSED);
+    await served.call('Resume', { id: 'pz' });
+    assert.equal((await served.call('State', { id: 'pz' })).status, pb.Status.RUNNING);
+    assert.deepEqual(
+      served.topics().filter((t) => t === '/tasks/paused' || t === '/tasks/resumed'),
+      ['/tasks/paused', '/tasks/resumed'],
+    );
     await served.call('Kill', { id: 'pz', signal: SIGKILL });
     assert.equal((await served.call('Wait', { id: 'pz' })).exitStatus, 137);
   });

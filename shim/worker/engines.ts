@@ -5,19 +5,15 @@ import { Engine, EngineName, WasmApi } from './engine';
 const tswasmEngine: Engine = {
   name: 'tswasm',
   WebAssembly: tswasm.WebAssembly as unknown as WasmApi,
-  interruptible: true,
-  setInterruptFlag: tswasm.setInterruptFlag,
+  limitsMemory: true,
   setMemoryLimit: tswasm.setMemoryLimit,
-  isInterrupted: (err) => err instanceof tswasm.Interrupted,
 };
 
 const v8Engine: Engine = {
   name: 'v8',
   WebAssembly: (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly,
-  interruptible: false,
-  setInterruptFlag: () => {},
+  limitsMemory: false,
   setMemoryLimit: () => {},
-  isInterrupted: () => false,
 };
 
 export function loadEngine(name: EngineName): Engine {

@@ -1,23 +1,15 @@
 // The worker thread that hosts one container process: loads the Wasm module, gives it WASI
 // over the container's rootfs and stdio, runs _start, and reports how it ended. The main
-// thread pauses and stops it through the shared interrupt flag.
+// thread pauses it in V8's debugger and stops it with worker.terminate(): nothing here polls.
 import * as fs from 'fs';
 import * as v8 from 'v8';
 import { MessagePort, parentPort, receiveMessageOnPort, workerData } from 'worker_threads';
 import { loadEngine } from './engines';
-import {
-  gate,
-  interrupt,
-  reportKind,
-  SpareWorkerData,
-  statSlot,
-  WorkerJob,
-  WorkerReport,
-} from './protocol';
+import { gate, reportKind, SpareWorkerData, statSlot, WorkerJob, WorkerReport } from './protocol';
 import { warmUp } from './warm-up';
 import { WASI } from '../../wasi';
 
-/** Thrown from a WASI call to unwind a module that went past its memory limit (V8 engine). */
+/** Thrown to unwind a module that went past its memory limit (from the engine's grow, or a WASI call). */
 class MemoryLimitExceeded extends Error {}
 
 function report(message: WorkerReport, stats: Float64Array): void {
@@ -37,18 +29,17 @@ function writeAll(fd: number, text: string): void {
 
 function run(job: WorkerJob): WorkerReport {
   const engine = loadEngine(job.engine);
-  const flag = new Int32Array(job.interrupt);
   const stats = new Float64Array(job.stats);
   // Stats has a figure from the first moment, and again once the module is compiled
   const sampleHeap = () => (stats[statSlot.heapUsed] = v8.getHeapStatistics().used_heap_size);
   sampleHeap();
   let overLimit = false;
   let limit: number | undefined;
+  // the module ends right at the grow that went too far, as an OOM-killed process would
   const onExceeded = () => {
     overLimit = true;
-    Atomics.store(flag, 0, interrupt.stop);
+    throw new MemoryLimitExceeded();
   };
-  engine.setInterruptFlag(flag);
   const stdout = job.stdout >= 0 ? job.stdout : fs.openSync('/dev/null', 'w');
   const stderr = job.stderr >= 0 ? job.stderr : fs.openSync('/dev/null', 'w');
   let memory: { readonly buffer: ArrayBuffer } | undefined;
@@ -81,7 +72,7 @@ function run(job: WorkerJob): WorkerReport {
         limit = wanted;
         engine.setMemoryLimit(limit, onExceeded);
       }
-      if (!engine.interruptible && limit !== undefined && bytes > limit) {
+      if (!engine.limitsMemory && limit !== undefined && bytes > limit) {
         overLimit = true;
         throw new MemoryLimitExceeded();
       }
@@ -124,7 +115,6 @@ function run(job: WorkerJob): WorkerReport {
       writeAll(stderr, `tswasm: ${message}\n`);
       return { kind: 'oom', message };
     }
-    if (engine.isInterrupted(err)) return { kind: 'stopped' };
     if (err instanceof engine.WebAssembly.RuntimeError || err instanceof RangeError) {
       const trap = err as Error;
       // a trap: the container's stderr gets the message and the Wasm backtrace

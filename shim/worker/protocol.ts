@@ -1,8 +1,7 @@
 // What the shim's main thread and a container worker tell each other. The worker gets its
-// job in workerData; it reports through postMessage; the main thread steers a running module
-// through the shared interrupt flag (0 run, 1 pause, 2 stop), as tswasm's engine defines it.
-
-export const interrupt = { run: 0, pause: 1, stop: 2 } as const;
+// job in workerData (or, pre-booted, as its first message); it reports through postMessage
+// and the shared stats. Pause and stop do not go through here: the main thread pauses the
+// worker in V8's debugger and stops it with worker.terminate().
 
 /**
  * The start gate (Int32Array(1)): the worker is spawned and compiles the module at Create,
@@ -46,8 +45,6 @@ export interface WorkerJob {
   stderr: number;
   /** Host fd for stdin (opened by the main thread); -1 means none (reads see EOF). */
   stdin: number;
-  /** Int32Array(1) over this buffer: the engine's interrupt flag. */
-  interrupt: SharedArrayBuffer;
   /** Int32Array(1) over this buffer: the start gate. */
   gate: SharedArrayBuffer;
   /** Float64Array(statSlots) over this buffer; holds the memory limit too. */
@@ -65,7 +62,7 @@ export type WorkerReport =
   | { kind: 'exit'; code: number }
   /** The module trapped; message and Wasm backtrace were written to stderr. */
   | { kind: 'trap'; message: string }
-  /** The interrupt flag said stop and the module stopped. */
+  /** The task went away before Start: the module never ran. */
   | { kind: 'stopped' }
   /** The module went past its memory limit. */
   | { kind: 'oom'; message: string }
