@@ -69,6 +69,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       if (unclaimed) {
         // a start renamed our socket to this container's and wrote it in its address file
         unclaimed = false;
+        fs.rmSync(`${options.socket}.pid`, { force: true }); // before the next spare writes its
         socket = claimedSocket(bundle) ?? socket;
         logger.close();
         logger = openLogger(path.join(bundle, 'log'), options.debug);

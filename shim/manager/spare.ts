@@ -73,6 +73,26 @@ export function releaseSpare(socket: string): boolean {
   return true;
 }
 
+/**
+ * Claims the live spare for `address` and `namespace`, as the sh launcher does: renames its
+ * socket to `socket`. Returns false when there is none, it is dead, or another start got it.
+ */
+export function claimSpare(
+  address: string,
+  namespace: string,
+  socket: string,
+  env: NodeJS.ProcessEnv,
+): boolean {
+  const spare = sparePathFor(address, namespace, env);
+  try {
+    process.kill(Number(fs.readFileSync(`${spare}.pid`, 'utf8')), 0);
+    fs.renameSync(spare, socket);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The socket a claimed spare now listens on, from its first container's `address` file. */
 export function claimedSocket(bundle: string): string | undefined {
   try {

@@ -8,6 +8,7 @@ import type { Readable } from 'stream';
 import { socketAnswers } from '../ttrpc/socket';
 import { groupingFromEnv, groupOf, socketPathFor, defaultSocketDir } from './group';
 import { listenTimeoutMs } from './serve';
+import { claimSpare, sparesWanted } from './spare';
 
 export interface StartOptions {
   namespace: string;
@@ -66,7 +67,14 @@ export async function start(options: StartOptions): Promise<string> {
     options.env.TSWASM_SOCKET_DIR || defaultSocketDir,
   );
   const protocol = protocolFor(options.env);
-  if (!(await socketAnswers(socket))) await spawnDaemon(options, socket, protocol);
+  if (!(await socketAnswers(socket))) {
+    const claimed =
+      protocol === 'ttrpc' &&
+      sparesWanted(options.env) &&
+      !fs.existsSync(socket) &&
+      claimSpare(options.address, options.namespace, socket, options.env);
+    if (!claimed) await spawnDaemon(options, socket, protocol);
+  }
   fs.writeFileSync(path.join(options.bundle, 'address'), `unix://${socket}`);
   return startOutput(socket, protocol, options.env);
 }

@@ -208,7 +208,7 @@ describe('bin/containerd-shim-tswasm-v1 (the sh launcher)', function () {
     assert.deepEqual(decoded, [0, 1]);
   });
 
-  it('with TSWASM_SHIM_SPARE=1, claims the spare a daemon boots at its first Create, and only a live one', async () => {
+  it('with TSWASM_SHIM_SPARE=1, claims the spare a daemon boots at its first Create (sh and Node), and only a live one', async () => {
     const spareEnv = { TSWASM_SHIM_SPARE: '1' };
     const spare = sparePathFor(address, 'ns', env);
     const files = { 'hello.wasm': { fixture: 'shim_hello' } };
@@ -253,10 +253,21 @@ describe('bin/containerd-shim-tswasm-v1 (the sh launcher)', function () {
     assert.ok(!fs.existsSync(spare));
     // it serves the container, as the daemon it is, and boots the next spare
     assert.equal(await create(socketB, 'sb', b), sparePid);
-    await until('the next spare', () => fs.existsSync(spare));
-    await until('its pid', () => fs.existsSync(`${spare}.pid`));
+    await until('the next spare', () => fs.existsSync(spare) && fs.existsSync(`${spare}.pid`));
+    const secondPid = Number(fs.readFileSync(`${spare}.pid`, 'utf8'));
+    assert.notEqual(secondPid, sparePid);
+    // the Node binary claims a spare the same way
+    const n = makeBundle(root, 'sn', { args: ['/hello.wasm'], files });
+    const viaNode = run(startFlags('sn'), n, { ...spareEnv, TSWASM_SHIM_LAUNCHER: 'node' });
+    assert.equal(viaNode.status, 0, viaNode.stderr.toString());
+    assert.equal(viaNode.nodes.length, 1);
+    const socketN = socketPathFor(address, 'ns', 'sn', env.TSWASM_SOCKET_DIR);
+    sockets.add(socketN);
+    assert.equal(viaNode.stdout.toString(), `unix://${socketN}`);
+    assert.equal(await create(socketN, 'sn', n), secondPid);
+    await until('the third spare', () => fs.existsSync(spare) && fs.existsSync(`${spare}.pid`));
     const nextPid = Number(fs.readFileSync(`${spare}.pid`, 'utf8'));
-    assert.notEqual(nextPid, sparePid);
+    assert.notEqual(nextPid, secondPid);
     // a spare that was killed leaves its socket and pid file: start does not claim it
     process.kill(nextPid, 'SIGKILL');
     await until('the spare to die', () => {
@@ -277,6 +288,7 @@ describe('bin/containerd-shim-tswasm-v1 (the sh launcher)', function () {
     for (const [socket, id] of [
       [socketA, 'sa'],
       [socketB, 'sb'],
+      [socketN, 'sn'],
     ]) {
       const client = await TtrpcClient.connect(socket);
       await client.call('containerd.task.v2.Task', 'Delete', pb.DeleteRequest.encode({ id }));
