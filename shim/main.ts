@@ -26,6 +26,10 @@ io.kubernetes.cri.sandbox-id, share one daemon. Set TSWASM_SHIM_GROUPING=namespa
 containerd's environment to host every container of a namespace in one daemon.
 TSWASM_ENGINE=v8 runs modules on V8's built-in WebAssembly instead of tswasm's engine.
 TSWASM_SHIM_PROTOCOL=grpc serves gRPC instead of ttrpc where containerd takes it (1.7+).
+TSWASM_SHIM_SPARE=1 keeps one daemon booted ahead of need per namespace, which the next start
+takes over (faster starts, one idle daemon left behind for up to 5 minutes).
+bin/containerd-shim-tswasm-v1 answers common starts and deletes in sh; TSWASM_SHIM_LAUNCHER=node
+sends every call to Node.
 `;
 
 const flagSpec = {
