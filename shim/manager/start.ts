@@ -159,7 +159,8 @@ async function spawnDaemon(
   // and the winner answers on the same socket); the socket itself says which
   while (Date.now() < deadline) {
     if (await socketAnswers(socket, 200)) return;
-    if (exited !== undefined && !fs.existsSync(socket)) throw new Error(exited);
+    // gone, and nobody answers for it (a dead daemon's socket file may stay: it says nothing)
+    if (exited !== undefined) throw new Error(exited);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error(`the daemon did not listen on ${socket} within ${listenTimeoutMs / 1000} s`);
