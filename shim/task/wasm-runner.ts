@@ -69,17 +69,26 @@ function workerLimits(memoryLimit: number | undefined): ResourceLimits {
   };
 }
 
+/**
+ * How long a spare booted after a container started waits for the next Create before it is
+ * ended: Creates come in bursts (a pod's containers, exec after start), and a daemon that
+ * goes quiet keeps no unused thread (~8 MB).
+ */
+const spareIdleMs = 10_000;
+
 /** A worker booted ahead of its job (see prewarmWorker), and whether it is still usable. */
-let spare: { worker: Worker; engine: EngineName; alive: boolean } | undefined;
+let spare:
+  | { worker: Worker; engine: EngineName; alive: boolean; retire: NodeJS.Timeout | undefined }
+  | undefined;
 
 /**
- * Boots a worker before any container asks for one: the daemon does this as it starts, so the
- * thread, the worker script and the engine are loaded while containerd is still on its way to
- * Create. It warms its engine, then waits for its job as a message. One at a time; the daemon
- * asks for it once, so it serves the daemon's first Create (which ends it if it cannot use it)
- * and later ones spawn their own: no idle daemon keeps an unused thread.
+ * Boots a worker before a container asks for one, so Create does not wait for a thread, the
+ * worker script and the engine to load (a cold Start-to-exit of hello is ~200 ms longer than
+ * a warm one here). It warms its engine, then waits for its job as a message. One at a time:
+ * the daemon asks for one as it starts (kept until its first Create), and each container start
+ * asks for the next (ended after `idleMs` unused).
  */
-export function prewarmWorker(engine: EngineName): void {
+export function prewarmWorker(engine: EngineName, idleMs?: number): void {
   if (spare?.alive) return;
   const worker = new Worker(workerScript(), {
     workerData: { spare: true, engine } satisfies SpareWorkerData,
@@ -87,25 +96,44 @@ export function prewarmWorker(engine: EngineName): void {
     stderr: false,
     resourceLimits: workerLimits(undefined),
   });
-  const entry = { worker, engine, alive: true };
+  const entry = { worker, engine, alive: true, retire: undefined as NodeJS.Timeout | undefined };
   worker.once('error', () => (entry.alive = false));
   worker.once('exit', () => (entry.alive = false));
   worker.unref(); // until it has a job, it keeps nothing alive
+  if (idleMs !== undefined) {
+    entry.retire = setTimeout(() => {
+      if (spare === entry) spare = undefined;
+      void worker.terminate();
+    }, idleMs);
+    entry.retire.unref();
+  }
   spare = entry;
+}
+
+/** Ends the spare worker, if there is one. */
+export function endSpareWorker(): void {
+  const ended = spare;
+  spare = undefined;
+  if (ended === undefined) return;
+  clearTimeout(ended.retire);
+  void ended.worker.terminate();
+}
+
+/** The thread id of the spare worker, if one is booted and usable (for tests and logs). */
+export function spareWorkerId(): number | undefined {
+  return spare?.alive ? spare.worker.threadId : undefined;
 }
 
 /**
  * The pre-booted worker, when it suits a job on `engine` with no memory limit (the heap cap is
- * fixed at a worker's birth); otherwise undefined, and an unsuitable spare is ended.
+ * fixed at a worker's birth); otherwise undefined, and the spare stays for a later Create.
  */
 function takeSpareWorker(engine: EngineName, memoryLimit: number | undefined): Worker | undefined {
   const taken = spare;
-  if (taken === undefined || !taken.alive) return undefined;
+  if (taken === undefined || !taken.alive || taken.engine !== engine) return undefined;
+  if (memoryLimit !== undefined) return undefined;
   spare = undefined;
-  if (taken.engine !== engine || memoryLimit !== undefined) {
-    void taken.worker.terminate();
-    return undefined;
-  }
+  clearTimeout(taken.retire);
   taken.worker.ref();
   return taken.worker;
 }
@@ -185,6 +213,9 @@ export class WasmRunner implements Runner {
     }
     Atomics.store(this.gate, 0, gate.go);
     Atomics.notify(this.gate, 0);
+    // the next Create finds a warm worker; booted now, not at Create, so that it does not
+    // compete with this container's compile
+    prewarmWorker(this.options.engine, spareIdleMs);
   }
 
   signal(signal: number): void {
