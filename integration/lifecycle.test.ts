@@ -157,6 +157,25 @@ describe('tswasm task lifecycle through ctr', function () {
     }
   });
 
+  itWith(['run', 'pause', 'kill'], 'kill ends a paused busy loop promptly', async () => {
+    const busy = runAttached('busy-paused-kill', 'busy');
+    try {
+      await busy.waitForOutput(/tick 2\n/, 30_000);
+      await containerd.ctrOk(['task', 'pause', 'busy-paused-kill']);
+      await sleep(300); // a tick already on its way may still arrive
+      const pausedAt = lastTick(busy.stdout);
+      const sent = performance.now();
+      await containerd.ctrOk(['task', 'kill', '-s', 'SIGKILL', 'busy-paused-kill']);
+      const result = await busy.wait(10_000);
+      const ms = performance.now() - sent;
+      assert.equal(result.code, 137, `${result.stderr}\n${containerd.logTail()}`);
+      assert.ok(ms < 3000, `took ${ms.toFixed(0)} ms to end a paused task`);
+      assert.ok(lastTick(busy.stdout) <= pausedAt + 1, 'the killed task went on ticking');
+    } finally {
+      busy.kill();
+    }
+  });
+
   for (const [signal, status] of [
     ['SIGTERM', 143],
     ['SIGKILL', 137],
