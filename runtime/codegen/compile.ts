@@ -12,6 +12,7 @@ import { readOpcode, opcodeInfo, skipImmediates } from '../binary/instructions';
 import { FuncType, GlobalType, TableType, ValType, WasmModule } from '../model';
 import { loadTemplates, numericTemplates, storeTemplates } from './numeric';
 import { simdOp } from './simd';
+import { interruptFlagInstalled } from '../exec/helpers';
 
 /** Facts about the whole module the code generator needs (index spaces include imports). */
 export interface ModuleInfo {
@@ -137,13 +138,17 @@ const width = (t: ValType): number => (t === ValType.i64 ? 2 : t === ValType.v12
 const suffixes = ['s', 'h', 'x', 'y'];
 const localSuffixes = ['l', 'lh', 'lx', 'ly'];
 
-/** The interrupt poll at function entries and loop headers: one typed-array load and compare. */
+/**
+ * The interrupt poll at function entries and loops: one typed-array load and compare. Emitted
+ * only when an embedder has installed an interrupt flag (setInterruptFlag) by the time the
+ * function is generated; without one, generated code carries no poll at all.
+ */
 const POLL = 'if(IF[0]!==0)poll(IF);';
-let emitPolls = true;
+let pollsAllowed = true;
 
-/** Turns interrupt polls off in code generated from now on (to measure what they cost). */
+/** Turns interrupt polls off in code generated from now on, even with a flag (to measure them). */
 export function setInterruptPolls(enabled: boolean): void {
-  emitPolls = enabled;
+  pollsAllowed = enabled;
 }
 
 interface CompiledTemplate {
@@ -319,6 +324,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
   const type = info.funcTypes[funcIndex];
   const name = jsName(info.moduleId, funcIndex, info.funcNames[funcIndex]);
   const r = new BinaryReader(m.bytes, body.start, body.end);
+  const emitPolls = pollsAllowed && interruptFlagInstalled();
 
   let at = body.start;
   const newEmitter = (
@@ -1192,9 +1198,10 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
   const pre: string[] = [
     '"use strict";',
     `const {${HELPER_NAMES.join(',')}}=R;`,
-    // The interrupt flag is bound once per function and instance (at its first call).
-    'const F=I.f,MS=I.mem,RF=I.refs,EL=I.e,DA=I.d,IF=R.interrupt.flag;',
+    'const F=I.f,MS=I.mem,RF=I.refs,EL=I.e,DA=I.d;',
   ];
+  // The interrupt flag is bound once per function and instance (at its first call).
+  if (emitPolls) pre.push('const IF=R.interrupt.flag;');
   for (const g of usedGlobals) pre.push(`const g${g}=I.g[${g}];`);
   for (const t of usedTables) pre.push(`const T${t}=I.t[${t}];`);
   const all: string[] = [...pre];
