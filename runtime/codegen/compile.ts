@@ -33,6 +33,8 @@ export interface GeneratedFunction {
   source: string;
   /** Wasm byte offset of each source line (0-based line index of `source`). */
   lineOffsets: number[];
+  /** Whether the function binds the memory view in its factory (see "Bound view"). */
+  boundView: boolean;
 }
 
 const enum Kind {
@@ -343,7 +345,15 @@ const f32bits = new Int32Array(f32buf.buffer);
 const f64buf = new Float64Array(1);
 const f64bits = new Int32Array(f64buf.buffer);
 
-export function generateFunction(info: ModuleInfo, funcIndex: number): GeneratedFunction {
+/**
+ * Generates function `funcIndex`. `bindView` allows the bound memory view (see "Bound view"
+ * below); the instance turns it off for a function it had to rebind after a memory grow.
+ */
+export function generateFunction(
+  info: ModuleInfo,
+  funcIndex: number,
+  bindView = true,
+): GeneratedFunction {
   const m = info.module;
   const defined = funcIndex - info.importedFuncs;
   const body = m.codes[defined];
@@ -1384,6 +1394,18 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
   if (emitPolls) pre.push('const IF=R.interrupt.flag;');
   for (const g of usedGlobals) pre.push(`const g${g}=I.g[${g}];`);
   for (const t of usedTables) pre.push(`const T${t}=I.t[${t}];`);
+  // Bound view: a function that neither calls nor grows memory (and is not split) reads
+  // memory through a view bound once in the factory, `const M`, instead of a local copy taken
+  // at each entry. V8 then treats the view as a constant (with one closure per factory it
+  // specializes on the context): the interp kernel ran ~30% faster, string ~8%. Memory can
+  // only grow while no such function is running, so checking at entry that the view is still
+  // the memory's keeps it right: a stale function has the instance rebind it (a fresh closure
+  // from the factory) and calls that instead.
+  // Either form takes one preamble line and one head line: both have the same line offsets.
+  const bindable =
+    E.usesMemory && chunks.length === 0 && !E.lines.some((line) => line.includes(REFRESH));
+  const boundView = bindable && bindView;
+  if (bindable) pre.push(boundView ? 'const M=MS.dv;' : '');
   const all: string[] = [...pre];
   const lineOffsets: number[] = new Array(pre.length).fill(body.start);
   const addFunction = (e: Emitter, header: string, vars: string[], close = '}'): void => {
@@ -1392,7 +1414,10 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
     // substituted in one pass.
     const text = e.lines.join('\n');
     const usesMemory = e.usesMemory;
-    if (usesMemory) head.push('let M=MS.dv;');
+    if (usesMemory && !(boundView && e === E)) head.push('let M=MS.dv;');
+    if (boundView && e === E) {
+      head.push(`if(MS.dv!==M)return I.rebind(${funcIndex},${name})(${params.join(',')});`);
+    }
     const refreshWith = usesMemory ? 'M=MS.dv;' : '';
     const decls: string[] = [];
     e.slotWidths.forEach((n, k) => {
@@ -1435,7 +1460,7 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
   // Parenthesized, V8 compiles the function eagerly with the factory (it is about to be
   // called) instead of pre-parsing it now and parsing it again at its first call.
   addFunction(E, `return (function ${name}(${params.join(',')}){`, localDecls, '});');
-  return { name, source: all.join('\n'), lineOffsets };
+  return { name, source: all.join('\n'), lineOffsets, boundView };
 }
 
 let helperPattern: RegExp | undefined;
