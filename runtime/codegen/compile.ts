@@ -12,6 +12,7 @@ import { readOpcode, opcodeInfo, skipImmediates } from '../binary/instructions';
 import { FuncType, GlobalType, TableType, ValType, WasmModule } from '../model';
 import { loadTemplates, numericTemplates, storeTemplates } from './numeric';
 import { simdOp } from './simd';
+import { callMayGrowMemory } from './grow-analysis';
 import { interruptFlagInstalled } from '../exec/helpers';
 
 /** Facts about the whole module the code generator needs (index spaces include imports). */
@@ -630,12 +631,14 @@ export function generateFunction(
   let deadDepth = 0;
   // Memory views are refreshed after calls (they may grow memory); functions that never touch
   // memory drop these refreshes and their view local at assembly.
-  const refresh = info.hasMemory ? REFRESH : '';
+  const memoryRefresh = info.hasMemory ? REFRESH : '';
 
   /** Whether the function calls anything (else its entry needs no interrupt poll). */
   let makesCalls = false;
-  const callCode = (callee: string, ft: FuncType): string => {
+  /** `growing` false: the callee cannot grow memory, so the view needs no refresh after it. */
+  const callCode = (callee: string, ft: FuncType, growing = true): string => {
     makesCalls = true;
+    const refresh = growing ? memoryRefresh : '';
     const args: string[] = [];
     const from = stack.length - ft.params.length;
     for (let i = 0; i < ft.params.length; i++) args.push(...read(from + i, ft.params[i]));
@@ -739,7 +742,7 @@ export function generateFunction(
       for (const v of localVars(i)) cells.push([v, isRef ? `XR[${refs++}]` : `XL[${nums++}]`]);
     }
     chunk.writeBack = cells.map(([v, c]) => `${c}=${v};`).join('');
-    let s = `t0=${chunk.name}(${chunk.params.join(',')});${cells.map(([v, c]) => `${v}=${c};`).join('')}${refresh}`;
+    let s = `t0=${chunk.name}(${chunk.params.join(',')});${cells.map(([v, c]) => `${v}=${c};`).join('')}${memoryRefresh}`;
     for (const code of chunk.exits) {
       if (code === -1) {
         if (E.isChunk) {
@@ -992,7 +995,13 @@ export function generateFunction(
           // call
           const f = r.u32();
           // A self-call names the function itself: a direct call V8 can inline.
-          emit(callCode(f === funcIndex && !E.isChunk ? name : `F[${f}]`, info.funcTypes[f]));
+          emit(
+            callCode(
+              f === funcIndex && !E.isChunk ? name : `F[${f}]`,
+              info.funcTypes[f],
+              info.hasMemory && callMayGrowMemory(info, f),
+            ),
+          );
           break;
         }
         case 0x11: {

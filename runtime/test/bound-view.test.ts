@@ -55,4 +55,31 @@ describe('runtime bound memory view', () => {
     assert.equal(w.grow_then_load(0), 11);
     assert.equal(w.load(2 * 65536), 0);
   });
+
+  it('binds the view in a function whose calls cannot grow memory, not after ones that may', () => {
+    const gbytes = new Uint8Array(fs.readFileSync(path.join(fixtures, 'rt_grow_calls.wasm')));
+    const record = compileModule(gbytes);
+    const source = (i: number): string => generateFunction(record.info, i).source;
+    assert.match(source(4), /const M=MS\.dv;/); // sum2 calls only $leaf
+    assert.doesNotMatch(source(5), /const M=MS\.dv;/); // after_host
+    assert.doesNotMatch(source(6), /const M=MS\.dv;/); // after_indirect
+    let mem: { grow(n: number): number } | undefined;
+    const e = new Instance(new Module(gbytes), {
+      env: { host_grow: () => mem!.grow(1) },
+    }).exports as {
+      mem: { grow(n: number): number; buffer: ArrayBuffer };
+      sum2(a: number): number;
+      after_host(a: number): number;
+      after_indirect(a: number): number;
+    };
+    mem = e.mem;
+    new Int32Array(e.mem.buffer).set([3, 4]);
+    assert.equal(e.sum2(0), 7);
+    assert.throws(() => e.sum2(65536), RuntimeError);
+    assert.equal(e.after_host(65536), 0); // reads the page the host just added
+    assert.equal(e.after_indirect(2 * 65536), 0);
+    new Int32Array(e.mem.buffer)[65536 / 4] = 5;
+    new Int32Array(e.mem.buffer)[65536 / 4 + 1] = 6;
+    assert.equal(e.sum2(65536), 11);
+  });
 });
