@@ -515,11 +515,18 @@ const noFlag: Int32Array = new Int32Array(1);
 export const interrupt = { flag: noFlag };
 
 /**
- * Sets this thread's interrupt flag. Generated code binds the flag when a function is first
- * called in an instance, so set it before instantiating (or at least before running).
+ * Sets this thread's interrupt flag. Install before the instance's functions first run; polls
+ * are compiled in only then: functions are generated lazily (once per module, at their first
+ * call) and a function generated while no flag is installed carries no poll code at all.
+ * Generated code also binds the flag itself when a function is first called in an instance.
  */
 export function setInterruptFlag(flag: Int32Array | undefined): void {
   interrupt.flag = flag ?? noFlag;
+}
+
+/** Whether an interrupt flag is installed (the code generator emits polls only then). */
+export function interruptFlagInstalled(): boolean {
+  return interrupt.flag !== noFlag;
 }
 
 /** Called when flag[0] !== 0: waits while paused, throws Interrupted on stop. */
