@@ -11,6 +11,7 @@ import { BinaryReader } from '../binary/reader';
 import { readOpcode, opcodeInfo, skipImmediates } from '../binary/instructions';
 import { FuncType, GlobalType, TableType, ValType, WasmModule } from '../model';
 import { loadTemplates, numericTemplates, storeTemplates } from './numeric';
+import { constantOperandTemplate } from './i64-constant';
 import { simdOp } from './simd';
 
 /** Facts about the whole module the code generator needs (index spaces include imports). */
@@ -1061,12 +1062,18 @@ export function generateFunction(info: ModuleInfo, funcIndex: number): Generated
     }
     const template = numericTemplates[name];
     if (template !== undefined) {
-      const compiled = compiledTemplate(name, template, op.sig!);
+      let compiled = compiledTemplate(name, template, op.sig!);
       const values: string[] = [];
       for (let i = compiled.operands - 1; i >= 0; i--) {
         const v = pop();
         values[2 * i] = v[0];
         values[2 * i + 1] = v[1];
+      }
+      if (values[3] !== undefined) {
+        // An i64 operation with a constant right operand may have a cheaper form.
+        const special = constantOperandTemplate(name, values[2], values[3]);
+        if (special !== undefined)
+          compiled = compiledTemplate(special.key, special.template, op.sig!);
       }
       const next = r.bytes[r.pos];
       if (

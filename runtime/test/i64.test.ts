@@ -87,8 +87,29 @@ describe('runtime i64 operations', () => {
     ]);
     for (const op of ['shl', 'shr_s', 'shr_u', 'rotl', 'rotr', 'mul'])
       for (const [suffix, c] of constants)
-        for (const a of values)
+        for (const a of values) {
           assert.equal(e[`${op}_${suffix}`](a), reference[op](a, c), `${op}(${a}, ${c})`);
+          if (op === 'mul') continue;
+          const stack = e[`${op}_${suffix}_stack`](a);
+          assert.equal(stack, reference[op](a, c), `${op}(${a}, ${c}) on the stack`);
+        }
+    const addends: [string, bigint][] = [
+      ['0', 0n],
+      ['1', 1n],
+      ['m1', -1n],
+      ['0x80000000', 0x80000000n],
+      ['0xFFFFFFFF', 0xffffffffn],
+      ['0x100000000', 0x100000000n],
+      ['0x9E3779B97F4A7C15', s64(0x9e3779b97f4a7c15n)],
+      ['-0x7FFFFFFFFFFFFFFF', -0x7fffffffffffffffn],
+    ];
+    for (const op of ['add', 'sub'])
+      for (const [suffix, c] of addends)
+        for (const a of values) {
+          assert.equal(e[`${op}_${suffix}`](a), reference[op](a, c), `${op}(${a}, ${c})`);
+          const stack = e[`${op}_${suffix}_stack`](a);
+          assert.equal(stack, reference[op](a, c), `${op}(${a}, ${c}) on the stack`);
+        }
     const multipliers: [string, bigint][] = [
       ['0x9E3779B97F4A7C15', 0x9e3779b97f4a7c15n],
       ['0xFFFFFFFF', 0xffffffffn],
