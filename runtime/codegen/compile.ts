@@ -10,7 +10,7 @@
 import { BinaryReader } from '../binary/reader';
 import { readOpcode, opcodeInfo, skipImmediates } from '../binary/instructions';
 import { FuncType, GlobalType, TableType, ValType, WasmModule } from '../model';
-import { loadTemplates, numericTemplates, storeTemplates } from './numeric';
+import { conditionTemplates, loadTemplates, numericTemplates, storeTemplates } from './numeric';
 import { constantOperandTemplate } from './i64-constant';
 import { simdOp } from './simd';
 
@@ -207,7 +207,9 @@ function compiledTemplate(name: string, template: string, sig: string): Compiled
     const result = resultTypes[outs];
     const single = !template.includes('$r') && result !== ValType.i64;
     c = { operands: ins.length, result, parts, single };
-    if (/\.(eqz|eq|ne|lt|gt|le|ge)(_[su])?$/.test(name) && isParenthesized(template, '|0')) {
+    const branchForm = conditionTemplates[name];
+    if (branchForm !== undefined) c.condition = splitPlaceholders(branchForm);
+    else if (/\.(eqz|eq|ne|lt|gt|le|ge)(_[su])?$/.test(name) && isParenthesized(template, '|0')) {
       c.condition = splitPlaceholders(template.slice(0, -2));
     }
     compiledTemplates.set(name, c);

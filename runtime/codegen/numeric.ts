@@ -53,14 +53,17 @@ export const numericTemplates: Record<string, string> = {
   'i64.eqz': '(($a|$ah)===0)|0',
   'i64.eq': '((($a^$b)|($ah^$bh))===0)|0',
   'i64.ne': '((($a^$b)|($ah^$bh))!==0)|0',
-  'i64.lt_s': '($ah<$bh||($ah===$bh&&($a>>>0)<($b>>>0)))|0',
-  'i64.lt_u': '(($ah>>>0)<($bh>>>0)||($ah===$bh&&($a>>>0)<($b>>>0)))|0',
-  'i64.gt_s': '($ah>$bh||($ah===$bh&&($a>>>0)>($b>>>0)))|0',
-  'i64.gt_u': '(($ah>>>0)>($bh>>>0)||($ah===$bh&&($a>>>0)>($b>>>0)))|0',
-  'i64.le_s': '($ah<$bh||($ah===$bh&&($a>>>0)<=($b>>>0)))|0',
-  'i64.le_u': '(($ah>>>0)<($bh>>>0)||($ah===$bh&&($a>>>0)<=($b>>>0)))|0',
-  'i64.ge_s': '($ah>$bh||($ah===$bh&&($a>>>0)>=($b>>>0)))|0',
-  'i64.ge_u': '(($ah>>>0)>($bh>>>0)||($ah===$bh&&($a>>>0)>=($b>>>0)))|0',
+  // Orderings as a value: bitwise combinations of the comparisons of both halves, without the
+  // short-circuit branches of || and && (2.6x faster on unpredictable data). A branch tests
+  // the short-circuit form instead (conditionTemplates below).
+  'i64.lt_s': '(($ah<$bh)|(($ah===$bh)&(($a>>>0)<($b>>>0))))|0',
+  'i64.lt_u': '((($ah>>>0)<($bh>>>0))|(($ah===$bh)&(($a>>>0)<($b>>>0))))|0',
+  'i64.gt_s': '(($ah>$bh)|(($ah===$bh)&(($a>>>0)>($b>>>0))))|0',
+  'i64.gt_u': '((($ah>>>0)>($bh>>>0))|(($ah===$bh)&(($a>>>0)>($b>>>0))))|0',
+  'i64.le_s': '(($ah<$bh)|(($ah===$bh)&(($a>>>0)<=($b>>>0))))|0',
+  'i64.le_u': '((($ah>>>0)<($bh>>>0))|(($ah===$bh)&(($a>>>0)<=($b>>>0))))|0',
+  'i64.ge_s': '(($ah>$bh)|(($ah===$bh)&(($a>>>0)>=($b>>>0))))|0',
+  'i64.ge_u': '((($ah>>>0)>($bh>>>0))|(($ah===$bh)&(($a>>>0)>=($b>>>0))))|0',
   'i64.clz': '$r=$ah!==0?Math.clz32($ah):32+Math.clz32($a);$rh=0;',
   'i64.ctz': '$r=ctz64($a,$ah);$rh=0;',
   'i64.popcnt': '$r=popcnt32($a)+popcnt32($ah);$rh=0;',
@@ -172,6 +175,23 @@ export const numericTemplates: Record<string, string> = {
   'f64.convert_i64_u': '($ah>>>0)*4294967296+($a>>>0)',
   'f64.promote_f32': '$a===$a?$a:$a+$a',
   'f64.reinterpret_i64': 'f64frombits($a,$ah)',
+};
+
+/**
+ * Comparisons tested by a branch (br_if, if, select) where that differs from the value form
+ * above: the i64 orderings short-circuit on the high halves, which decide most branches alone
+ * (SQLite A/B against the old templates: 0.98-1.00 with these, 1.00-1.03 with the bitwise
+ * form in branches too).
+ */
+export const conditionTemplates: Record<string, string> = {
+  'i64.lt_s': '($ah<$bh||($ah===$bh&&($a>>>0)<($b>>>0)))',
+  'i64.lt_u': '(($ah>>>0)<($bh>>>0)||($ah===$bh&&($a>>>0)<($b>>>0)))',
+  'i64.gt_s': '($ah>$bh||($ah===$bh&&($a>>>0)>($b>>>0)))',
+  'i64.gt_u': '(($ah>>>0)>($bh>>>0)||($ah===$bh&&($a>>>0)>($b>>>0)))',
+  'i64.le_s': '($ah<$bh||($ah===$bh&&($a>>>0)<=($b>>>0)))',
+  'i64.le_u': '(($ah>>>0)<($bh>>>0)||($ah===$bh&&($a>>>0)<=($b>>>0)))',
+  'i64.ge_s': '($ah>$bh||($ah===$bh&&($a>>>0)>=($b>>>0)))',
+  'i64.ge_u': '(($ah>>>0)>($bh>>>0)||($ah===$bh&&($a>>>0)>=($b>>>0)))',
 };
 
 /** Memory access templates: $e is the effective address (a JS number), $v/$vh the value. */

@@ -76,8 +76,11 @@ describe('runtime i64 operations', () => {
   it('comparisons match BigInt', () => {
     for (const [op, ref] of Object.entries(compare))
       for (const a of values)
-        for (const b of [...values, a])
+        for (const b of [...values, a]) {
           assert.equal(e[op](a, b), ref(a, b) ? 1 : 0, `${op}(${a}, ${b})`);
+          assert.equal(e[`${op}_if`](a, b), ref(a, b) ? 7 : 3, `${op}(${a}, ${b}) in an if`);
+          assert.equal(e[`${op}_select`](a, b), ref(a, b) ? 7 : 3, `${op}(${a}, ${b}) in a select`);
+        }
   });
 
   it('constant shift counts, rotates and multipliers match BigInt', () => {
