@@ -1,9 +1,10 @@
 // i64 templates specialised on a constant right operand (an `i64.const` right before the
 // operation, which reaches the code generator as literal text): shifts and rotates by a known
-// count need no `&63`, no branch on the count and, except rotates, no temporaries; an add or
-// sub of a constant takes its carry from a comparison with the constant. The result is a
-// template in the numeric.ts placeholder language ($a, $ah, $r, $rh), or undefined when the
-// generic template is as good.
+// count need no `&63`, no branch on the count and, except rotates, no temporaries; an add of a
+// constant takes its carry from a comparison with the constant, and an add or sub of a
+// constant whose low word is zero is one operation on the high halves. The result is a
+// template in the numeric.ts placeholder language, or undefined when the generic template is
+// as good.
 
 /** The value of a literal operand's text (`5`, `(-5)`), or undefined if it is not a literal. */
 function literalValue(text: string): number | undefined {
@@ -43,6 +44,12 @@ function shiftTemplate(op: string, n: number): string | undefined {
   return undefined;
 }
 
+const addLowZero: Record<string, string> = {
+  'i64.add': '$r=$a;$rh=($ah+$bh)|0;',
+  'i64.sub': '$r=$a;$rh=($ah-$bh)|0;',
+};
+const addConstant = 't0=($a+$b)|0;$rh=($ah+$bh+(((t0>>>0)<($b>>>0))|0))|0;$r=t0;';
+
 /**
  * The template for `op` with the constant right operand whose halves are the texts `b`, `bh`,
  * with a key naming it for the template cache; undefined when `b` is not a literal or `op`
@@ -55,17 +62,16 @@ export function constantOperandTemplate(
 ): { key: string; template: string } | undefined {
   const lo = literalValue(b);
   if (lo === undefined) return undefined;
-  let template: string | undefined;
   if (op === 'i64.add' || op === 'i64.sub') {
-    const hi = literalValue(bh);
-    if (hi === undefined) return undefined;
-    if (lo === 0) template = `$r=$a;$rh=($ah${op === 'i64.add' ? '+' : '-'}${bh})|0;`;
-    else if (op === 'i64.add')
-      // a + b wrapped below b exactly when the low word carried.
-      template = `t0=($a+${b})|0;$rh=($ah+${bh}+(((t0>>>0)<${lo >>> 0})|0))|0;$r=t0;`;
-    else template = `t0=($a-${b})|0;$rh=($ah-${bh}-((($a>>>0)<${lo >>> 0})|0))|0;$r=t0;`;
-    return { key: `${op} ${lo} ${hi}`, template };
+    // The templates keep $b and $bh (V8 folds `($b>>>0)` of a literal), so they do not depend
+    // on the constant and the template cache stays bounded.
+    if (literalValue(bh) === undefined) return undefined;
+    if (lo === 0) return { key: `${op} 0`, template: addLowZero[op] };
+    // a + b wrapped below b exactly when the low word carried: a comparison with the constant
+    // leaves a free as soon as the sum is taken. Sub already compares a with $b.
+    if (op === 'i64.add') return { key: `${op} b`, template: addConstant };
+    return undefined;
   }
-  template = shiftTemplate(op, lo & 63);
+  const template = shiftTemplate(op, lo & 63);
   return template === undefined ? undefined : { key: `${op} ${lo & 63}`, template };
 }
