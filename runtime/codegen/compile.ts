@@ -10,7 +10,8 @@
 import { BinaryReader } from '../binary/reader';
 import { readOpcode, opcodeInfo, skipImmediates } from '../binary/instructions';
 import { FuncType, GlobalType, TableType, ValType, WasmModule } from '../model';
-import { loadTemplates, numericTemplates, storeTemplates } from './numeric';
+import { conditionTemplates, loadTemplates, numericTemplates, storeTemplates } from './numeric';
+import { constantOperandTemplate } from './i64-constant';
 import { simdOp } from './simd';
 import { callMayGrowMemory } from './grow-analysis';
 import { interruptFlagInstalled } from '../exec/helpers';
@@ -240,7 +241,9 @@ function compiledTemplate(name: string, template: string, sig: string): Compiled
     const foldable = single && !/\bt\d\b|\bH\[/.test(template);
     const traps = TRAPPING_CALL.test(template);
     c = { operands: ins.length, result, parts, single, repeats, foldable, traps };
-    if (/\.(eqz|eq|ne|lt|gt|le|ge)(_[su])?$/.test(name) && isParenthesized(template, '|0')) {
+    const branchForm = conditionTemplates[name];
+    if (branchForm !== undefined) c.condition = splitPlaceholders(branchForm);
+    else if (/\.(eqz|eq|ne|lt|gt|le|ge)(_[su])?$/.test(name) && isParenthesized(template, '|0')) {
       c.condition = splitPlaceholders(template.slice(0, -2));
     }
     compiledTemplates.set(name, c);
@@ -1238,7 +1241,17 @@ export function generateFunction(
     }
     const template = numericTemplates[name];
     if (template !== undefined) {
-      const compiled = compiledTemplate(name, template, op.sig!);
+      let compiled = compiledTemplate(name, template, op.sig!);
+      if (compiled.operands === 2) {
+        // An i64 operation with a constant right operand may have a cheaper form (chosen
+        // before operands are materialized: the special form may use them differently).
+        const right = read(stack.length - 1);
+        if (right[1] !== undefined) {
+          const special = constantOperandTemplate(name, right[0], right[1]);
+          if (special !== undefined)
+            compiled = compiledTemplate(special.key, special.template, op.sig!);
+        }
+      }
       const values: string[] = [];
       const n = compiled.operands;
       for (let i = 0; i < n; i++) {

@@ -61,18 +61,15 @@ export function remu32(a: number, b: number): number {
 
 // --- i64 as (low, high) int32 halves; results return the low half, high half in H[0] -------
 
-/** i64.mul (generated code inlines the same steps; see codegen/numeric.ts). */
+/**
+ * i64.mul (generated code inlines the same steps; see codegen/numeric.ts): the high word of
+ * the unsigned 32x32 low product comes from the double product, corrected by the exact low word.
+ */
 export function mul64(al: number, ah: number, bl: number, bh: number): number {
-  const a0 = al & 0xffff;
-  const a1 = al >>> 16;
-  const b0 = bl & 0xffff;
-  const b1 = bl >>> 16;
-  // High word of the unsigned 32x32 product al*bl from 16-bit pieces, in int32 arithmetic:
-  // every partial sum stays below 2^32, so wrapping adds and `>>> 16` are exact.
-  const t = (Math.imul(a1, b0) + (Math.imul(a0, b0) >>> 16)) | 0;
-  const w = ((t & 0xffff) + Math.imul(a0, b1)) | 0;
-  H[0] = (Math.imul(al, bh) + Math.imul(ah, bl) + Math.imul(a1, b1) + (t >>> 16) + (w >>> 16)) | 0;
-  return Math.imul(al, bl);
+  const lo = Math.imul(al, bl);
+  const carry = (((al >>> 0) * (bl >>> 0) - (lo >>> 0)) * 2.3283064365386963e-10 + 0.5) | 0;
+  H[0] = (Math.imul(al, bh) + Math.imul(ah, bl) + carry) | 0;
+  return lo;
 }
 
 function toBig(lo: number, hi: number): bigint {

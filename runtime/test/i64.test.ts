@@ -76,8 +76,11 @@ describe('runtime i64 operations', () => {
   it('comparisons match BigInt', () => {
     for (const [op, ref] of Object.entries(compare))
       for (const a of values)
-        for (const b of [...values, a])
+        for (const b of [...values, a]) {
           assert.equal(e[op](a, b), ref(a, b) ? 1 : 0, `${op}(${a}, ${b})`);
+          assert.equal(e[`${op}_if`](a, b), ref(a, b) ? 7 : 3, `${op}(${a}, ${b}) in an if`);
+          assert.equal(e[`${op}_select`](a, b), ref(a, b) ? 7 : 3, `${op}(${a}, ${b}) in a select`);
+        }
   });
 
   it('constant shift counts, rotates and multipliers match BigInt', () => {
@@ -87,8 +90,29 @@ describe('runtime i64 operations', () => {
     ]);
     for (const op of ['shl', 'shr_s', 'shr_u', 'rotl', 'rotr', 'mul'])
       for (const [suffix, c] of constants)
-        for (const a of values)
+        for (const a of values) {
           assert.equal(e[`${op}_${suffix}`](a), reference[op](a, c), `${op}(${a}, ${c})`);
+          if (op === 'mul') continue;
+          const stack = e[`${op}_${suffix}_stack`](a);
+          assert.equal(stack, reference[op](a, c), `${op}(${a}, ${c}) on the stack`);
+        }
+    const addends: [string, bigint][] = [
+      ['0', 0n],
+      ['1', 1n],
+      ['m1', -1n],
+      ['0x80000000', 0x80000000n],
+      ['0xFFFFFFFF', 0xffffffffn],
+      ['0x100000000', 0x100000000n],
+      ['0x9E3779B97F4A7C15', s64(0x9e3779b97f4a7c15n)],
+      ['-0x7FFFFFFFFFFFFFFF', -0x7fffffffffffffffn],
+    ];
+    for (const op of ['add', 'sub'])
+      for (const [suffix, c] of addends)
+        for (const a of values) {
+          assert.equal(e[`${op}_${suffix}`](a), reference[op](a, c), `${op}(${a}, ${c})`);
+          const stack = e[`${op}_${suffix}_stack`](a);
+          assert.equal(stack, reference[op](a, c), `${op}(${a}, ${c}) on the stack`);
+        }
     const multipliers: [string, bigint][] = [
       ['0x9E3779B97F4A7C15', 0x9e3779b97f4a7c15n],
       ['0xFFFFFFFF', 0xffffffffn],
@@ -97,6 +121,47 @@ describe('runtime i64 operations', () => {
     ];
     for (const [suffix, c] of multipliers)
       for (const a of values) assert.equal(e[`mul_${suffix}`](a), s64(a * c), `mul(${a}, ${c})`);
+  });
+
+  it('mul is exact where the 32x32 low product is near a multiple of 2^32', () => {
+    // The high word comes from a double product that can be off by up to 2^11; these products
+    // have low words within a few units of 0 or 2^32, where a missing correction shows:
+    // a = r / b (mod 2^32) for odd b makes the low word of a*b exactly r.
+    let x = 0x2545f4914f6cdd1dn;
+    const next = (): bigint => {
+      x = u64(x ^ (x << 13n));
+      x ^= x >> 7n;
+      x = u64(x ^ (x << 17n));
+      return x;
+    };
+    const m32 = 0xffffffffn;
+    const lows = [0n, 1n, 2n, 5n, 1023n, 2047n, m32, m32 - 1n, m32 - 4n, m32 - 2046n];
+    for (let i = 0; i < 200; i++) {
+      const b = (next() & m32) | 1n | (i % 2 === 0 ? 0x80000000n : 0n);
+      let inv = b; // Newton's iteration for b^-1 mod 2^32 (each step doubles the correct bits)
+      for (let k = 0; k < 5; k++) inv = (inv * (2n - b * inv)) & m32;
+      for (const r of lows) {
+        const a = s64((next() & ~m32) | ((r * inv) & m32));
+        const bb = s64((next() & ~m32) | b);
+        assert.equal(e.mul(a, bb), s64(a * bb), `mul(${a}, ${bb})`);
+        assert.equal(e.mul(bb, a), s64(a * bb), `mul(${bb}, ${a})`);
+      }
+    }
+    // 32x32 products just above a power of two (2^53 or more), where the rounded
+    // double product minus the low word falls below the high word times 2^32.
+    const aboveTwoPowers: [bigint, bigint][] = [
+      [3306506907n, 2724083n],
+      [2213578507n, 4069067n],
+      [1541454181n, 5843313n],
+      [2885411234n, 6243269n],
+      [3331209876n, 10815529n],
+      [4231889322n, 17027287n],
+    ];
+    for (const [a, b] of aboveTwoPowers) {
+      const high = next() & ~m32;
+      assert.equal(e.mul(s64(a), b), s64(a * b), `mul(${a}, ${b})`);
+      assert.equal(e.mul(s64(high | a), b), s64((high | a) * b), `mul(${high | a}, ${b})`);
+    }
   });
 
   it('eqz tests both halves', () => {
