@@ -64,7 +64,10 @@ function nearWrap(c: bigint): bigint[] {
   const m32 = 0xffffffffn;
   let inv = c; // Newton's iteration for c^-1 mod 2^32 (each step doubles the correct bits)
   for (let k = 0; k < 5; k++) inv = (inv * (2n - c * inv)) & m32;
-  const lows = [0n, 1n, 2n, 5n, 1023n, 2047n, m32, m32 - 1n, m32 - 4n, m32 - 2046n];
+  // Inside and at both edges of the window (low word within 2^11 of 0 or 2^32) where the
+  // generated code corrects the double product by the exact low word.
+  const lows = [0n, 1n, 2n, 5n, 1023n, 2047n, 2048n, 4095n, m32, m32 - 1n, m32 - 4n, m32 - 2046n];
+  lows.push(m32 - 2047n, m32 - 2048n);
   return lows.flatMap((r) => [(r * inv) & m32, s64(0x5a5a5a5a00000000n | ((r * inv) & m32))]);
 }
 
