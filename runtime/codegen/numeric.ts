@@ -78,10 +78,10 @@ export const numericTemplates: Record<string, string> = {
   // least 2^11 away from 0 and 2^32 (B/2^32 is exact, and V8 folds it for a literal B). In the
   // rare other case (t2+2048 below 4096 unsigned) the exact low word is subtracted first,
   // leaving the high word within 2^-20, which +0.5 and |0 round exactly. This replaced five
-  // Math.imul on 16-bit pieces (~40% less time on a hash kernel; the fast path ~3% more).
+  // Math.imul on 16-bit pieces (~40% less time on a hash kernel; the fast path ~7% more).
   'i64.mul':
     't2=Math.imul($a,$b);t3=(($a>>>0)*(($b>>>0)*2.3283064365386963e-10))|0;' +
-    'if(((t2+2048|0)>>>12)===0)' +
+    'if(((t2+2048|0)>>>0)<4096)' +
     't3=((($a>>>0)*($b>>>0)-(t2>>>0))*2.3283064365386963e-10+0.5)|0;' +
     '$rh=(Math.imul($a,$bh)+Math.imul($ah,$b)+t3)|0;$r=t2;',
   'i64.div_s': '$r=divs64($a,$ah,$b,$bh);$rh=H[0];',
