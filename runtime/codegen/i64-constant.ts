@@ -2,7 +2,8 @@
 // operation, which reaches the code generator as literal text): shifts and rotates by a known
 // count need no `&63`, no branch on the count and, except rotates, no temporaries; an add of a
 // constant takes its carry from a comparison with the constant, and an add or sub of a
-// constant whose low word is zero is one operation on the high halves. The result is a
+// constant whose low word is zero is one operation on the high halves; a multiply by a constant
+// below 2^21 needs no low-word correction of its high word. The result is a
 // template in the numeric.ts placeholder language, or undefined when the generic template is
 // as good.
 
@@ -50,6 +51,9 @@ const addLowZero: Record<string, string> = {
 };
 const addConstant = 't0=($a+$b)|0;$rh=($ah+$bh+(((t0>>>0)<($b>>>0))|0))|0;$r=t0;';
 
+const mulSmall =
+  '$rh=(Math.imul($ah,$b)+((($a>>>0)*$b*2.3283064365386963e-10)|0))|0;$r=Math.imul($a,$b);';
+
 /**
  * The template for `op` with the constant right operand whose halves are the texts `b`, `bh`,
  * with a key naming it for the template cache; undefined when `b` is not a literal or `op`
@@ -71,6 +75,12 @@ export function constantOperandTemplate(
     // leaves a free as soon as the sum is taken. Sub already compares a with $b.
     if (op === 'i64.add') return { key: `${op} b`, template: addConstant };
     return undefined;
+  }
+  if (op === 'i64.mul') {
+    // A multiplier below 2^21 makes the 32x32 double product exact (below 2^53), so its high
+    // word is a plain scaled truncation, with no correction by the low word.
+    if (lo < 0 || lo >= 0x200000 || literalValue(bh) !== 0) return undefined;
+    return { key: `${op} small`, template: mulSmall };
   }
   const template = shiftTemplate(op, lo & 63);
   return template === undefined ? undefined : { key: `${op} ${lo & 63}`, template };

@@ -73,16 +73,17 @@ export const numericTemplates: Record<string, string> = {
   'i64.add': 't0=($a+$b)|0;$rh=($ah+$bh+(((t0>>>0)<($a>>>0))|0))|0;$r=t0;',
   'i64.sub': 't0=($a-$b)|0;$rh=($ah-$bh-((($a>>>0)<($b>>>0))|0))|0;$r=t0;',
   // Low word by Math.imul; high word adds the cross products and the high word of the
-  // unsigned 32x32 low product, from the double product A*B (A, B < 2^32): it is within 2^11 of
-  // the exact one, so with the exact low word (t2) subtracted, (A*B - lo) / 2^32 lies within
-  // 2^-20 of the high word and `+0.5` then `|0` gives it exactly. Two int-to-double conversions
-  // and four double operations replace the five Math.imul of a 16-bit-pieces form (~40% less
-  // time on a hash kernel).
+  // unsigned 32x32 low product P = A*B (A, B < 2^32), taken from the double product: fl(P) is
+  // within 2^10 of P, so fl(P)/2^32 truncates to the high word whenever the low word t2 is at
+  // least 2^11 away from 0 and 2^32 (B/2^32 is exact, and V8 folds it for a literal B). In the
+  // rare other case (t2+2048 below 4096 unsigned) the exact low word is subtracted first,
+  // leaving the high word within 2^-20, which +0.5 and |0 round exactly. This replaced five
+  // Math.imul on 16-bit pieces (~40% less time on a hash kernel; the fast path ~7% more).
   'i64.mul':
-    't2=Math.imul($a,$b);' +
-    '$rh=(Math.imul($a,$bh)+Math.imul($ah,$b)+' +
-    '(((($a>>>0)*($b>>>0)-(t2>>>0))*2.3283064365386963e-10+0.5)|0))|0;' +
-    '$r=t2;',
+    't2=Math.imul($a,$b);t3=(($a>>>0)*(($b>>>0)*2.3283064365386963e-10))|0;' +
+    'if(((t2+2048|0)>>>0)<4096)' +
+    't3=((($a>>>0)*($b>>>0)-(t2>>>0))*2.3283064365386963e-10+0.5)|0;' +
+    '$rh=(Math.imul($a,$bh)+Math.imul($ah,$b)+t3)|0;$r=t2;',
   'i64.div_s': '$r=divs64($a,$ah,$b,$bh);$rh=H[0];',
   'i64.div_u': '$r=divu64($a,$ah,$b,$bh);$rh=H[0];',
   'i64.rem_s': '$r=rems64($a,$ah,$b,$bh);$rh=H[0];',

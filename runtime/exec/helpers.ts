@@ -62,8 +62,9 @@ export function remu32(a: number, b: number): number {
 // --- i64 as (low, high) int32 halves; results return the low half, high half in H[0] -------
 
 /**
- * i64.mul (generated code inlines the same steps; see codegen/numeric.ts): the high word of
- * the unsigned 32x32 low product comes from the double product, corrected by the exact low word.
+ * i64.mul: the high word of the unsigned 32x32 low product comes from the double product,
+ * corrected by the exact low word (generated code inlines this, with a fast path that skips
+ * the correction; see codegen/numeric.ts).
  */
 export function mul64(al: number, ah: number, bl: number, bh: number): number {
   const lo = Math.imul(al, bl);
