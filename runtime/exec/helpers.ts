@@ -61,18 +61,16 @@ export function remu32(a: number, b: number): number {
 
 // --- i64 as (low, high) int32 halves; results return the low half, high half in H[0] -------
 
-/** i64.mul (generated code inlines the same steps; see codegen/numeric.ts). */
+/**
+ * i64.mul: the high word of the unsigned 32x32 low product comes from the double product,
+ * corrected by the exact low word (generated code inlines this, with a fast path that skips
+ * the correction; see codegen/numeric.ts).
+ */
 export function mul64(al: number, ah: number, bl: number, bh: number): number {
-  const a0 = al & 0xffff;
-  const a1 = al >>> 16;
-  const b0 = bl & 0xffff;
-  const b1 = bl >>> 16;
-  // High word of the unsigned 32x32 product al*bl from 16-bit pieces, in int32 arithmetic:
-  // every partial sum stays below 2^32, so wrapping adds and `>>> 16` are exact.
-  const t = (Math.imul(a1, b0) + (Math.imul(a0, b0) >>> 16)) | 0;
-  const w = ((t & 0xffff) + Math.imul(a0, b1)) | 0;
-  H[0] = (Math.imul(al, bh) + Math.imul(ah, bl) + Math.imul(a1, b1) + (t >>> 16) + (w >>> 16)) | 0;
-  return Math.imul(al, bl);
+  const lo = Math.imul(al, bl);
+  const carry = (((al >>> 0) * (bl >>> 0) - (lo >>> 0)) * 2.3283064365386963e-10 + 0.5) | 0;
+  H[0] = (Math.imul(al, bh) + Math.imul(ah, bl) + carry) | 0;
+  return lo;
 }
 
 function toBig(lo: number, hi: number): bigint {
@@ -515,11 +513,18 @@ const noFlag: Int32Array = new Int32Array(1);
 export const interrupt = { flag: noFlag };
 
 /**
- * Sets this thread's interrupt flag. Generated code binds the flag when a function is first
- * called in an instance, so set it before instantiating (or at least before running).
+ * Sets this thread's interrupt flag. Install before the instance's functions first run; polls
+ * are compiled in only then: functions are generated lazily (once per module, at their first
+ * call) and a function generated while no flag is installed carries no poll code at all.
+ * Generated code also binds the flag itself when a function is first called in an instance.
  */
 export function setInterruptFlag(flag: Int32Array | undefined): void {
   interrupt.flag = flag ?? noFlag;
+}
+
+/** Whether an interrupt flag is installed (the code generator emits polls only then). */
+export function interruptFlagInstalled(): boolean {
+  return interrupt.flag !== noFlag;
 }
 
 /** Called when flag[0] !== 0: waits while paused, throws Interrupted on stop. */

@@ -25,6 +25,12 @@ export interface InstanceContext {
   refs: FuncRef[];
   e: unknown[][];
   d: Uint8Array[];
+  /**
+   * Called by a generated function that bound the memory view when it was created (see
+   * codegen/compile.ts, "bound view") and finds it stale after a grow: puts function `index`
+   * back to its lazy stub if `stale` is still installed, and returns what to call instead.
+   */
+  rebind: (index: number, stale: InternalFunction) => InternalFunction;
 }
 
 function sameType(a: FuncType, b: FuncType): boolean {
@@ -104,7 +110,27 @@ export function instantiateRecord(
 ): Record<string, unknown> {
   const m = record.module;
   const info = record.info;
-  const ctx: InstanceContext = { f: [], g: [], t: [], mem: undefined, refs: [], e: [], d: [] };
+  const stubs: InternalFunction[] = [];
+  /** Functions rebound after a memory grow: generated without a bound view from then on. */
+  const rebound: boolean[] = [];
+  const ctx: InstanceContext = {
+    f: [],
+    g: [],
+    t: [],
+    mem: undefined,
+    refs: [],
+    e: [],
+    d: [],
+    rebind: (index, stale) => {
+      const ref = ctx.refs[index];
+      if (ref.f === stale) {
+        rebound[index] = true;
+        ref.f = stubs[index];
+        ctx.f[index] = ref.f;
+      }
+      return ref.f;
+    },
+  };
 
   // Imports.
   for (const imp of m.imports) {
@@ -195,7 +221,7 @@ export function instantiateRecord(
     const stub = function (...args: unknown[]): unknown {
       let real = ref.f;
       if (real === (stub as InternalFunction)) {
-        real = factoryFor(record, index)(ctx, helpers, X, H) as InternalFunction;
+        real = factoryFor(record, index, !rebound[index])(ctx, helpers, X, H) as InternalFunction;
         ref.f = real;
         ref.generated = real;
         // Instances importing this function call it directly from now on, too.
@@ -213,6 +239,7 @@ export function instantiateRecord(
     );
     ctx.refs.push(ref);
     ctx.f.push(ref.f);
+    stubs[index] = ref.f;
   }
 
   // Globals, tables, memory.

@@ -21,6 +21,8 @@ export interface ModuleRecord {
   module: WasmModule;
   info: ModuleInfo;
   factories: (Factory | undefined)[];
+  /** Factories generated without the bound memory view (for functions rebound after a grow). */
+  unboundFactories: (Factory | undefined)[];
   /** Backtrace information of each generated function, by function index. */
   generated: Map<number, GeneratedInfo>;
 }
@@ -83,6 +85,7 @@ export function compileModule(bytes: Uint8Array): ModuleRecord {
     module,
     info,
     factories: new Array(funcTypes.length).fill(undefined),
+    unboundFactories: new Array(funcTypes.length).fill(undefined),
     generated: new Map(),
   };
   modulesById.set(id, new WeakRef(record));
@@ -107,13 +110,20 @@ function functionNames(module: WasmModule, count: number): string[] {
   return names;
 }
 
-/** The factory of function `index` (an index into the module's function space). */
-export function factoryFor(record: ModuleRecord, index: number): Factory {
-  let factory = record.factories[index];
+/**
+ * The factory of function `index` (an index into the module's function space); `bindView`
+ * false asks for the form without the bound memory view (see codegen/compile.ts).
+ */
+export function factoryFor(record: ModuleRecord, index: number, bindView = true): Factory {
+  const cache = bindView ? record.factories : record.unboundFactories;
+  let factory = cache[index];
   if (factory === undefined) {
-    const gen: GeneratedFunction = generateFunction(record.info, index);
+    const gen: GeneratedFunction = generateFunction(record.info, index, bindView);
     factory = new Function('I', 'R', 'X', 'H', gen.source) as Factory;
-    record.factories[index] = factory;
+    cache[index] = factory;
+    // A function without a bound view is the same either way.
+    if (!gen.boundView) record.factories[index] = record.unboundFactories[index] = factory;
+    // Both forms have the same line offsets.
     record.generated.set(index, {
       wasmName: record.info.funcNames[index] || `<wasm function ${index}>`,
       lineOffsets: gen.lineOffsets,

@@ -25,6 +25,71 @@ type HostMemoryConstructor = new (desc: { initial: number; maximum?: number }) =
 const HostMemory = (globalThis as unknown as { WebAssembly?: { Memory?: HostMemoryConstructor } })
   .WebAssembly?.Memory;
 
+/** Memories larger than this are read through WideView (see there). */
+const SIGNED_ADDRESS_LIMIT = 2 ** 31;
+
+/**
+ * The view of a memory larger than 2 GiB. Generated code passes an access without offset its
+ * i32 address as a signed int32 (V8 compiles that tighter than `a>>>0`), so an address at or
+ * above 2 GiB arrives negative: here it is read as unsigned before the DataView access. Other
+ * addresses (with an offset added, possibly past 2^32) are non-negative and pass as they are.
+ */
+const DataViewClass = DataView as new (buffer: ArrayBuffer) => DataView;
+class WideView extends DataViewClass {
+  override getInt8(a: number): number {
+    return super.getInt8(a < 0 ? a + 4294967296 : a);
+  }
+  override getUint8(a: number): number {
+    return super.getUint8(a < 0 ? a + 4294967296 : a);
+  }
+  override getInt16(a: number, le?: boolean): number {
+    return super.getInt16(a < 0 ? a + 4294967296 : a, le);
+  }
+  override getUint16(a: number, le?: boolean): number {
+    return super.getUint16(a < 0 ? a + 4294967296 : a, le);
+  }
+  override getInt32(a: number, le?: boolean): number {
+    return super.getInt32(a < 0 ? a + 4294967296 : a, le);
+  }
+  override getUint32(a: number, le?: boolean): number {
+    return super.getUint32(a < 0 ? a + 4294967296 : a, le);
+  }
+  override getFloat32(a: number, le?: boolean): number {
+    return super.getFloat32(a < 0 ? a + 4294967296 : a, le);
+  }
+  override getFloat64(a: number, le?: boolean): number {
+    return super.getFloat64(a < 0 ? a + 4294967296 : a, le);
+  }
+  override setInt8(a: number, v: number): void {
+    super.setInt8(a < 0 ? a + 4294967296 : a, v);
+  }
+  override setUint8(a: number, v: number): void {
+    super.setUint8(a < 0 ? a + 4294967296 : a, v);
+  }
+  override setInt16(a: number, v: number, le?: boolean): void {
+    super.setInt16(a < 0 ? a + 4294967296 : a, v, le);
+  }
+  override setUint16(a: number, v: number, le?: boolean): void {
+    super.setUint16(a < 0 ? a + 4294967296 : a, v, le);
+  }
+  override setInt32(a: number, v: number, le?: boolean): void {
+    super.setInt32(a < 0 ? a + 4294967296 : a, v, le);
+  }
+  override setUint32(a: number, v: number, le?: boolean): void {
+    super.setUint32(a < 0 ? a + 4294967296 : a, v, le);
+  }
+  override setFloat32(a: number, v: number, le?: boolean): void {
+    super.setFloat32(a < 0 ? a + 4294967296 : a, v, le);
+  }
+  override setFloat64(a: number, v: number, le?: boolean): void {
+    super.setFloat64(a < 0 ? a + 4294967296 : a, v, le);
+  }
+}
+
+/** The view generated code reads and writes a buffer through. */
+const viewOf = (buffer: ArrayBuffer): DataView =>
+  buffer.byteLength > SIGNED_ADDRESS_LIMIT ? new WideView(buffer) : new DataView(buffer);
+
 /**
  * A linear memory: a plain (fixed-length) ArrayBuffer, replaced and the old one detached on
  * every grow. Where the host has WebAssembly.Memory, its buffers provide the storage: they
@@ -54,7 +119,7 @@ export class MemoryStore {
         ? new HostMemory(max === undefined ? { initial } : { initial, maximum: max })
         : undefined;
     this.buffer = this.host?.buffer ?? new ArrayBuffer(initial * PAGE_SIZE);
-    this.dv = new DataView(this.buffer);
+    this.dv = viewOf(this.buffer);
     this.u8 = new Uint8Array(this.buffer);
     this.pages = initial;
   }
@@ -90,7 +155,7 @@ export class MemoryStore {
       structuredClone(oldBuffer, { transfer: [oldBuffer] });
     }
     this.buffer = next;
-    this.dv = new DataView(next);
+    this.dv = viewOf(next);
     this.u8 = new Uint8Array(next);
     this.pages = old + delta;
     return old;
