@@ -76,6 +76,14 @@ function workerLimits(memoryLimit: number | undefined): ResourceLimits {
  */
 const spareIdleMs = 10_000;
 
+/**
+ * Workers this daemon has run. A daemon that has had only one (one per container, as `ctr
+ * run` gets outside a group) is unlikely to see another Create, so it boots no spare for one:
+ * ~8 MB less per container there. From the second on (a pod, a group, an exec), each start
+ * boots the next spare.
+ */
+let workersRun = 0;
+
 /** A worker booted ahead of its job (see prewarmWorker), and whether it is still usable. */
 let spare:
   | { worker: Worker; engine: EngineName; alive: boolean; retire: NodeJS.Timeout | undefined }
@@ -85,8 +93,8 @@ let spare:
  * Boots a worker before a container asks for one, so Create does not wait for a thread, the
  * worker script and the engine to load (a cold Start-to-exit of hello is ~200 ms longer than
  * a warm one here). It warms its engine, then waits for its job as a message. One at a time:
- * the daemon asks for one as it starts (kept until its first Create), and each container start
- * asks for the next (ended after `idleMs` unused).
+ * the daemon asks for one as it starts (kept until its first Create), and once it has run more
+ * than one worker, each start asks for the next (ended after `idleMs` unused).
  */
 export function prewarmWorker(engine: EngineName, idleMs?: number): void {
   if (spare?.alive) return;
@@ -200,6 +208,7 @@ export class WasmRunner implements Runner {
         resourceLimits: workerLimits(limit),
       });
     this.worker = worker;
+    workersRun++;
     worker.on('message', (message: WorkerReport) => (this.report ??= message));
     worker.on('error', (err) => (this.workerFailure ??= err));
     worker.on('exit', () => this.complete());
@@ -215,7 +224,7 @@ export class WasmRunner implements Runner {
     Atomics.notify(this.gate, 0);
     // the next Create finds a warm worker; booted now, not at Create, so that it does not
     // compete with this container's compile
-    prewarmWorker(this.options.engine, spareIdleMs);
+    if (workersRun > 1) prewarmWorker(this.options.engine, spareIdleMs);
   }
 
   signal(signal: number): void {
