@@ -236,7 +236,14 @@ export class WasmRunner implements Runner {
   async pause(): Promise<void> {
     if (this.finished || this.worker === undefined) return;
     this.pausedAt ??= performance.now();
-    await pauseWorker(this.worker);
+    // blocked: in the same host call at two looks blockedCheckMs apart
+    let seen = this.stats[statSlot.hostCall];
+    await pauseWorker(this.worker, () => {
+      const now = this.stats[statSlot.hostCall];
+      const same = now !== 0 && now === seen;
+      seen = now;
+      return same;
+    });
   }
 
   async resume(): Promise<void> {

@@ -114,11 +114,15 @@ function send(entry: WorkerSession, method: string): Promise<void> {
   return replied;
 }
 
+/** How often Pause looks whether the worker is blocked in a call, and how long it must be. */
+const blockedCheckMs = 20;
+
 /**
- * Pauses `worker` where it is. Resolves once it stands still, or after pauseWaitMs if it is
- * blocked in a system call (it breaks when the call returns).
+ * Pauses `worker` where it is. Resolves once it stands still, or as soon as `blocked` says it
+ * is blocked in a call that runs no JS (it breaks when the call returns; V8 handles the pause
+ * at once in Atomics.wait, but not in a read), or after pauseWaitMs.
  */
-export async function pauseWorker(worker: Worker): Promise<void> {
+export async function pauseWorker(worker: Worker, blocked?: () => boolean): Promise<void> {
   const id = String(worker.threadId);
   paused.set(worker, id);
   const entry = await attach(id);
@@ -126,7 +130,17 @@ export async function pauseWorker(worker: Worker): Promise<void> {
   const stopped = new Promise<void>((resolve) => (entry.onPaused = resolve));
   void send(entry, 'Debugger.enable');
   void send(entry, 'Debugger.pause');
-  await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, pauseWaitMs))]);
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<void>((resolve) => {
+    const deadline = Date.now() + pauseWaitMs;
+    const check = () => {
+      if (blocked?.() || Date.now() >= deadline) resolve();
+      else timer = setTimeout(check, blockedCheckMs);
+    };
+    timer = setTimeout(check, blockedCheckMs);
+  });
+  await Promise.race([stopped, waited]);
+  clearTimeout(timer);
 }
 
 /** Lets a worker paused by pauseWorker go on; detaches from workers once none is paused. */

@@ -77,12 +77,19 @@ function run(job: WorkerJob): WorkerReport {
         throw new MemoryLimitExceeded();
       }
     };
-    // keep the Stats figures fresh at each WASI call (cheap: one length read)
+    // keep the Stats figures fresh at each WASI call (cheap: one length read), and say which
+    // call the module is in
     const imports: Record<string, unknown> = {};
+    let hostCalls = 0;
     for (const [name, fn] of Object.entries(wasi.wasiImport)) {
       imports[name] = (...args: (number | bigint)[]) => {
         sample();
-        return fn(...args);
+        stats[statSlot.hostCall] = ++hostCalls;
+        try {
+          return fn(...args);
+        } finally {
+          stats[statSlot.hostCall] = 0;
+        }
       };
     }
     // the first time the module waits (poll_oneoff: sleep or wait for input), the engine's

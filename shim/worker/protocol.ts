@@ -21,8 +21,14 @@ export const statSlot = {
   endKind: 3,
   /** The exit code when endKind is `exit`. */
   exitCode: 4,
+  /**
+   * While the module is in a host (WASI) call: that call's number, counting from 1; 0 outside
+   * (worker writes). The same number twice some time apart means a call that blocks (a sleep,
+   * a read): Pause need not wait for a worker that runs no code until the call returns.
+   */
+  hostCall: 5,
 } as const;
-export const statSlots = 5;
+export const statSlots = 6;
 
 /**
  * The kind of each report as a number, also stored in the shared stats, so the main thread
