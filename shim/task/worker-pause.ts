@@ -4,7 +4,7 @@
 // the daemon attaches to its workers only while one of them is paused, and a worker's
 // debugger is enabled only for its pause (enabling it sends one event per script, and the
 // engine makes a script of every Wasm function it compiles).
-import * as inspector from 'inspector';
+import type * as Inspector from 'inspector';
 import type { Worker } from 'worker_threads';
 
 /**
@@ -22,7 +22,7 @@ interface WorkerSession {
   onPaused: (() => void) | undefined;
 }
 
-let session: inspector.Session | undefined;
+let session: Inspector.Session | undefined;
 /**
  * Worker sessions by worker thread id. The inspector's workerId is its own count of attaches,
  * not the thread id; the thread id is in the title Node gives the worker: "[worker <id>]".
@@ -42,7 +42,9 @@ function post(method: string, params?: object): Promise<void> {
   );
 }
 
-function openSession(): inspector.Session {
+function openSession(): Inspector.Session {
+  // loaded at the first pause, not with the daemon (~2 ms on its start path)
+  const inspector = require('inspector') as typeof Inspector;
   const opened = new inspector.Session();
   opened.connect();
   opened.on('NodeWorker.attachedToWorker', ({ params }) => {
