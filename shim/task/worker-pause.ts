@@ -8,11 +8,17 @@ import type * as Inspector from 'inspector';
 import type { Worker } from 'worker_threads';
 
 /**
- * How long Pause waits for the worker to stand still. A worker blocked in a system call (a
- * read on stdin) handles the request only when the call returns: it is reported paused after
- * this long, and breaks before it runs more than a few statements.
+ * How long Pause waits at most for the worker to stand still. A worker blocked in a system
+ * call (a read on stdin) handles the request only when the call returns, and then breaks
+ * before it runs more than a few statements: Pause learns that from the runner (`blocked`) and
+ * does not wait for it.
  */
 const pauseWaitMs = 1000;
+/**
+ * How long Resume waits for the worker's answer before detaching: a paused worker answers in
+ * a few ms; one still blocked in its call answers only when the call returns.
+ */
+const resumeWaitMs = 100;
 
 /** The inspector session of one worker thread, and what waits on it. */
 interface WorkerSession {
@@ -156,7 +162,7 @@ export async function resumeWorker(worker: Worker): Promise<void> {
     void send(entry, 'Debugger.resume');
     const disabled = send(entry, 'Debugger.disable');
     // a worker still in its system call answers late; detaching resumes it anyway
-    await Promise.race([disabled, new Promise((resolve) => setTimeout(resolve, pauseWaitMs))]);
+    await Promise.race([disabled, new Promise((resolve) => setTimeout(resolve, resumeWaitMs))]);
   }
   if (paused.size === 0 && attaching !== undefined) {
     // NodeWorker.disable detaches every worker; a pause that comes next attaches afresh

@@ -146,5 +146,35 @@ for (const engine of ['tswasm', 'v8'] as EngineName[]) {
       assert.equal((await served.call('Wait', { id: 'pcat' })).exitStatus, 0);
       assert.equal(fs.readFileSync(stdout, 'utf8'), 'before\nwhile paused\n[eof]\n');
     });
+
+    it('resumes a module paused while blocked reading stdin, with no input in between', async () => {
+      const bundle = makeBundle(root, 'pcat2', {
+        args: ['/ticks.wasm', 'echo'],
+        files: { 'ticks.wasm': { fixture: 'shim_ticks' } },
+      });
+      const stdin = path.join(root, 'pcat2.in');
+      assert.equal(spawnSync('mkfifo', [stdin]).status, 0);
+      const stdout = path.join(root, 'pcat2.out');
+      fs.writeFileSync(stdout, '');
+      await served.call('Create', { id: 'pcat2', bundle, stdin, stdout });
+      await served.call('Start', { id: 'pcat2' });
+      const writer = fs.openSync(stdin, fs.constants.O_RDWR);
+      await sleep(200);
+      await served.call('Pause', { id: 'pcat2' });
+      await served.call('Resume', { id: 'pcat2' });
+      assert.equal((await served.call('State', { id: 'pcat2' })).status, pb.Status.RUNNING);
+      fs.writeSync(writer, 'after\n');
+      await waitForOutput(stdout, 'after\n');
+      // and it pauses again, now at a break
+      await served.call('Pause', { id: 'pcat2' });
+      fs.writeSync(writer, 'paused\n');
+      await sleep(300);
+      assert.equal(fs.readFileSync(stdout, 'utf8'), 'after\n', 'the paused module copied input');
+      await served.call('Resume', { id: 'pcat2' });
+      await waitForOutput(stdout, 'after\npaused\n');
+      fs.closeSync(writer);
+      await served.call('CloseIO', { id: 'pcat2', stdin: true });
+      assert.equal((await served.call('Wait', { id: 'pcat2' })).exitStatus, 0);
+    });
   });
 }
