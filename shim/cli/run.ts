@@ -46,11 +46,9 @@ export function loadEngine(name: EngineName | undefined): { name: EngineName; ap
   return { name: 'v8', api: v8Api };
 }
 
-/** tswasm's per-thread extras a memory limit needs (runtime/index.ts). */
+/** tswasm's per-thread extra a memory limit needs (runtime/index.ts). */
 interface TswasmLimits {
   setMemoryLimit(bytes: number | undefined, onExceeded?: () => void): void;
-  setInterruptFlag(flag: Int32Array | undefined): void;
-  Interrupted: new (...args: never[]) => Error;
 }
 
 /**
@@ -75,7 +73,7 @@ export interface RunOptions {
   argv0?: string;
   /**
    * Linear memory limit in bytes, enforced as the shim does: growing past it stops the module
-   * (tswasm: at once, through the interrupt flag; V8: at its next WASI call).
+   * (tswasm: at once, from its memory.grow; V8: at its next WASI call).
    */
   memoryLimit?: number;
   env: Record<string, string>;
@@ -125,7 +123,7 @@ function isReservedExit(error: unknown): boolean {
   return error instanceof GuestTrap && /invalid exit status/.test(error.message);
 }
 
-/** Thrown from a WASI call when V8's memory has grown past the limit (V8 has no grow hook). */
+/** Thrown when memory grows past the limit: from tswasm's grow hook, or V8's next WASI call. */
 class MemoryLimitExceeded extends Error {}
 
 /**
@@ -145,21 +143,16 @@ function limitMemory(
   const none = { imports: wasiImports, stopped: () => false, reset: () => {} };
   if (limit === undefined) return none;
   if (engineName === 'tswasm') {
+    // the engine calls this inside memory.grow: throwing unwinds the module right there (no
+    // interrupt flag, so the generated code carries no interrupt polls)
     const tswasm = require('../../runtime') as TswasmLimits;
-    const flag = new Int32Array(new SharedArrayBuffer(4));
-    let exceeded = false;
-    tswasm.setInterruptFlag(flag);
     tswasm.setMemoryLimit(limit, () => {
-      exceeded = true;
-      Atomics.store(flag, 0, 2); // stop
+      throw new MemoryLimitExceeded();
     });
     return {
       imports: wasiImports,
-      stopped: (error) => exceeded && error instanceof tswasm.Interrupted,
-      reset: () => {
-        tswasm.setMemoryLimit(undefined);
-        tswasm.setInterruptFlag(undefined);
-      },
+      stopped: (error) => error instanceof MemoryLimitExceeded,
+      reset: () => tswasm.setMemoryLimit(undefined),
     };
   }
   const checked: Record<string, unknown> = {};
