@@ -1,7 +1,6 @@
 // The state one WASI instance's functions share: guest memory, the fd table, arguments,
 // environment, and the socket bridge when sockets were handed in.
 import * as fs from 'fs';
-import * as tty from 'tty';
 import { FdEntry, FdTable, rightsFor } from './fd-table';
 import { GuestMemory, encodeUtf8 } from './memory';
 import { Filetype, Rights } from './spec';
@@ -68,6 +67,25 @@ export class WasiContext {
   }
 }
 
+/** Linux's character device major of /dev/null, /dev/zero, /dev/urandom (never terminals). */
+const MEMORY_DEVICES_MAJOR = 1;
+
+/**
+ * tty.isatty, but only loading `tty` (which loads `net`: ~0.5 MB per container thread) for a
+ * character device that could be a terminal; pipes, files and /dev/null are answered by fstat.
+ */
+function isTerminal(hostFd: number): boolean {
+  let stat: fs.Stats;
+  try {
+    stat = fs.fstatSync(hostFd);
+  } catch {
+    return false;
+  }
+  if (!stat.isCharacterDevice() || ((stat.rdev >> 8) & 0xfff) === MEMORY_DEVICES_MAJOR)
+    return false;
+  return (require('tty') as typeof import('tty')).isatty(hostFd);
+}
+
 /**
  * The entry of stdin (0), stdout (1) or stderr (2), shaped as wasmtime shapes them: a stream
  * that only reads (stdin) or only writes, never seekable, of type character device when it is
@@ -75,7 +93,7 @@ export class WasiContext {
  */
 function stdioEntry(which: 0 | 1 | 2, hostFd: number): FdEntry {
   const reads = which === 0;
-  const filetype = tty.isatty(hostFd) ? Filetype.CHARACTER_DEVICE : Filetype.UNKNOWN;
+  const filetype = isTerminal(hostFd) ? Filetype.CHARACTER_DEVICE : Filetype.UNKNOWN;
   const rights = (reads ? Rights.FD_READ : Rights.FD_WRITE) | Rights.POLL_FD_READWRITE;
   return {
     hostFd,

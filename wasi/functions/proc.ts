@@ -1,8 +1,10 @@
 // proc_exit, proc_raise, sched_yield, random_get.
-import { randomFillSync } from 'crypto';
 import { GuestTrap, ProcExit } from '../errors';
 import { declare } from '../declare';
 import { Errno } from '../spec';
+
+// crypto loads on first use: most modules never ask, and it costs every container thread
+let randomFill: ((buffer: Uint8Array) => Uint8Array) | undefined;
 
 export const procFunctions = [
   // Unwinds the guest through every frame: nothing after proc_exit runs. Statuses from 126 up
@@ -17,7 +19,8 @@ export const procFunctions = [
   declare('proc_raise', ['sig'], () => Errno.NOTSUP),
   declare('sched_yield', [], () => 0),
   declare('random_get', ['buf', 'buf_len'], (ctx, buf: number, len: number) => {
-    randomFillSync(ctx.memory.bytes(buf, len));
+    randomFill ??= (require('crypto') as typeof import('crypto')).randomFillSync;
+    randomFill(ctx.memory.bytes(buf, len));
     return 0;
   }),
 ];
