@@ -1440,7 +1440,11 @@ export function generateFunction(
   const bindable =
     E.usesMemory && chunks.length === 0 && !E.lines.some((line) => line.includes(REFRESH));
   const boundView = bindable && bindView;
-  if (bindable) pre.push(boundView ? 'const M=MS.dv;' : '');
+  // The function reads the bound view through a local alias (`const M=MV`): in on-stack-
+  // replaced code (a long-running call, where V8 does not specialize on the context) a local
+  // is one value for the whole function, so its map check and length load are not repeated
+  // at every access after each context load (coremark, run once per call: ~15% faster).
+  if (bindable) pre.push(boundView ? 'const MV=MS.dv;' : '');
   const all: string[] = [...pre];
   const lineOffsets: number[] = new Array(pre.length).fill(body.start);
   const addFunction = (e: Emitter, header: string, vars: string[], close = '}'): void => {
@@ -1451,7 +1455,9 @@ export function generateFunction(
     const usesMemory = e.usesMemory;
     if (usesMemory && !(boundView && e === E)) head.push('let M=MS.dv;');
     if (boundView && e === E) {
-      head.push(`if(MS.dv!==M)return I.rebind(${funcIndex},${name})(${params.join(',')});`);
+      head.push(
+        `if(MS.dv!==MV)return I.rebind(${funcIndex},${name})(${params.join(',')});const M=MV;`,
+      );
     }
     const refreshWith = usesMemory ? 'M=MS.dv;' : '';
     const decls: string[] = [];
