@@ -224,6 +224,27 @@ const TRAPPING_CALL = /\b(divs32|divu32|rems32|remu32|truncs32|truncu32|trap)\(/
  */
 const BOOL = '\u0003';
 
+/**
+ * Whether a parenthesized i32 expression is `(x&1)` at its top level, so its value is 0 or 1:
+ * nothing binding more loosely than `&` (`^ | && || ?: = ,`) outside inner parentheses.
+ */
+function isZeroOrOne(e: string): boolean {
+  if (!e.startsWith('(') || !e.endsWith('&1)')) return false;
+  let depth = 0;
+  for (let i = 0; i < e.length; i++) {
+    const ch = e[i];
+    if (ch === '(') depth++;
+    else if (ch === ')') {
+      depth--;
+      if (depth === 0 && i !== e.length - 1) return false;
+    } else if (depth === 1) {
+      if (ch === '^' || ch === '|' || ch === '?' || ch === '=' || ch === ',') return false;
+      if (ch === '&' && e[i + 1] === '&') return false;
+    }
+  }
+  return true;
+}
+
 /** A numeric template split once into text and placeholders, so emitting is concatenation. */
 function compiledTemplate(name: string, template: string, sig: string): CompiledTemplate {
   let c = compiledTemplates.get(name);
@@ -1040,9 +1061,15 @@ export function generateFunction(
           const b = pop();
           const a = top();
           if (integer) {
-            const cond = c.charCodeAt(0) === 3 ? c.slice(1) : `${c}!==0`;
-            // t0: all ones to keep a, zero to take b.
-            let s = `t0=(0-((${cond})|0))|0;`;
+            // t0: all ones to keep a, zero to take b. A condition that is already 0 or 1 (a
+            // bit masked with &1, as in a CRC) is negated as is, without testing it for zero.
+            const mask =
+              c.charCodeAt(0) === 3
+                ? `(0-((${c.slice(1)})|0))|0`
+                : isZeroOrOne(c)
+                  ? `(0-${c})|0`
+                  : `(0-((${c}!==0)|0))|0`;
+            let s = `t0=${mask};`;
             for (let i = 0; i < a.length; i++) s += `${a[i]}=${b[i]}^((${a[i]}^${b[i]})&t0);`;
             emit(s);
           } else {
