@@ -245,6 +245,16 @@ function isZeroOrOne(e: string): boolean {
   return true;
 }
 
+/**
+ * The mask of a branchless select on condition c: all ones where c is non-zero (whenNonZero)
+ * or where it is zero, else 0. A condition that is already 0 or 1 (a bit masked with &1, as in
+ * a CRC) is used as is, without testing it for zero.
+ */
+function selectMask(c: string, whenNonZero: boolean): string {
+  const bit = c.charCodeAt(0) === 3 ? `((${c.slice(1)})|0)` : isZeroOrOne(c) ? c : `((${c}!==0)|0)`;
+  return whenNonZero ? `(0-${bit})|0` : `(${bit}-1)|0`;
+}
+
 /** A numeric template split once into text and placeholders, so emitting is concatenation. */
 function compiledTemplate(name: string, template: string, sig: string): CompiledTemplate {
   let c = compiledTemplates.get(name);
@@ -1056,20 +1066,13 @@ export function generateFunction(
           // select where the condition is unpredictable (a CRC's bits: coremark ~25% faster).
           const type = stack[stack.length - 2];
           const integer = type === ValType.i32 || type === ValType.i64;
+          if (type === ValType.i32 && selectXor()) break;
           if (integer) materializeExpression(stack.length - 2); // b is read twice
           const c = pop()[0];
           const b = pop();
           const a = top();
           if (integer) {
-            // t0: all ones to keep a, zero to take b. A condition that is already 0 or 1 (a
-            // bit masked with &1, as in a CRC) is negated as is, without testing it for zero.
-            const mask =
-              c.charCodeAt(0) === 3
-                ? `(0-((${c.slice(1)})|0))|0`
-                : isZeroOrOne(c)
-                  ? `(0-${c})|0`
-                  : `(0-((${c}!==0)|0))|0`;
-            let s = `t0=${mask};`;
+            let s = `t0=${selectMask(c, true)};`;
             for (let i = 0; i < a.length; i++) s += `${a[i]}=${b[i]}^((${a[i]}^${b[i]})&t0);`;
             emit(s);
           } else {
@@ -1203,6 +1206,41 @@ export function generateFunction(
     }
   };
   run(body.end);
+
+  /**
+   * select of x and x^k (either way round, k a local or a constant), as a CRC step computes
+   * it: the result is x^(k&mask), one xor fewer than the general form, which V8 does not
+   * simplify. Returns false (nothing consumed) when the operands have another form.
+   */
+  function selectXor(): boolean {
+    const k = stack.length - 3;
+    const simple = /^(?:[a-z]+\d+|-?\d+|\(-\d+\))$/;
+    const plain = (j: number): string | undefined => {
+      const v = read(j)[0];
+      return deferredKind[j] === DeferredKind.Plain && simple.test(v) ? v : undefined;
+    };
+    const xorOf = (j: number, x: string): string | undefined => {
+      const d = deferred[j];
+      if (d === undefined || deferredKind[j] !== DeferredKind.Pure) return undefined;
+      const prefix = `(${x}^`;
+      if (!d[0].startsWith(prefix) || !d[0].endsWith(')')) return undefined;
+      const y = d[0].slice(prefix.length, -1);
+      return simple.test(y) ? y : undefined;
+    };
+    const a = plain(k);
+    const b = plain(k + 1);
+    const fromB = b !== undefined ? xorOf(k, b) : undefined; // a = b^y
+    const fromA = fromB === undefined && a !== undefined ? xorOf(k + 1, a) : undefined; // b = a^y
+    if (fromB === undefined && fromA === undefined) return false;
+    const c = pop()[0];
+    pop();
+    pop();
+    const res = push(ValType.i32)[0];
+    // a = b^y: take y when the condition holds; b = a^y: take y when it does not.
+    if (fromB !== undefined) emit(`t0=${selectMask(c, true)};${res}=${b}^(${fromB}&t0);`);
+    else emit(`t0=${selectMask(c, false)};${res}=${a}^(${fromA}&t0);`);
+    return true;
+  }
 
   function emitOther(key: number): void {
     const op = opcodeInfo(r, key, at);
