@@ -1214,7 +1214,8 @@ export function generateFunction(
    */
   function selectXor(): boolean {
     const k = stack.length - 3;
-    const simple = /^(?:[a-z]+\d+|-?\d+|\(-\d+\))$/;
+    // A local, a slot or a constant; never a template temporary (t0 is the mask itself).
+    const simple = /^(?:[a-su-z][a-z]*\d+|-?\d+|\(-\d+\))$/;
     const plain = (j: number): string | undefined => {
       const v = read(j)[0];
       return deferredKind[j] === DeferredKind.Plain && simple.test(v) ? v : undefined;
