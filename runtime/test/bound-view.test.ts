@@ -27,9 +27,9 @@ describe('runtime bound memory view', () => {
   it('binds the view in leaf functions only', () => {
     const record = compileModule(new Uint8Array(bytes()));
     const source = (i: number): string => generateFunction(record.info, i).source;
-    assert.match(source(0), /const M=MS\.dv;/);
-    assert.doesNotMatch(source(3), /const M=MS\.dv;/);
-    assert.doesNotMatch(source(4), /const M=MS\.dv;/);
+    assert.match(source(0), /const MV=MS\.dv;/);
+    assert.doesNotMatch(source(3), /const MV=MS\.dv;/);
+    assert.doesNotMatch(source(4), /const MV=MS\.dv;/);
   });
 
   it('sees memory grown by memory.grow after the leaf ran', () => {
@@ -60,9 +60,9 @@ describe('runtime bound memory view', () => {
     const gbytes = new Uint8Array(fs.readFileSync(path.join(fixtures, 'rt_grow_calls.wasm')));
     const record = compileModule(gbytes);
     const source = (i: number): string => generateFunction(record.info, i).source;
-    assert.match(source(4), /const M=MS\.dv;/); // sum2 calls only $leaf
-    assert.doesNotMatch(source(5), /const M=MS\.dv;/); // after_host
-    assert.doesNotMatch(source(6), /const M=MS\.dv;/); // after_indirect
+    assert.match(source(4), /const MV=MS\.dv;/); // sum2 calls only $leaf
+    assert.doesNotMatch(source(5), /const MV=MS\.dv;/); // after_host
+    assert.doesNotMatch(source(6), /const MV=MS\.dv;/); // after_indirect
     let mem: { grow(n: number): number } | undefined;
     const e = new Instance(new Module(gbytes), {
       env: { host_grow: () => mem!.grow(1) },
