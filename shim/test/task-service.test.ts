@@ -110,6 +110,25 @@ describe('shim Task service over ttrpc', function () {
     assert.equal(connected.shimPid, process.pid);
   });
 
+  it('ends proc_exit with a status WASI reserves (>= 126) as wasmtime does: 1, with the reason', async () => {
+    const bundle = makeBundle(root, 'reserved', {
+      args: ['/app.wasm', '200'],
+      files: { 'app.wasm': { fixture: 'shim_hello' } },
+    });
+    const io = outputFiles('reserved');
+    await served.call('Create', { id: 'reserved', bundle, ...io });
+    const waiting = served.call('Wait', { id: 'reserved' });
+    await served.call('Start', { id: 'reserved' });
+    assert.equal((await waiting).exitStatus, 1);
+    const stderr = fs.readFileSync(io.stderr, 'utf8');
+    assert.match(
+      stderr,
+      /tswasm: \/app\.wasm: exit with invalid exit status outside of \[0\.\.126\)/,
+    );
+    assert.doesNotMatch(stderr, /cannot run/);
+    await served.call('Delete', { id: 'reserved' });
+  });
+
   it('ends a busy module promptly on SIGKILL (137) and SIGTERM (143)', async () => {
     for (const [id, signal, status] of [
       ['k9', SIGKILL, 137],

@@ -8,6 +8,7 @@ import { loadEngine } from './engines';
 import { gate, reportKind, SpareWorkerData, statSlot, WorkerJob, WorkerReport } from './protocol';
 import { warmUp } from './warm-up';
 import { WASI } from '../../wasi';
+import { GuestTrap } from '../../wasi/errors';
 
 /** Thrown to unwind a module that went past its memory limit (from the engine's grow, or a WASI call). */
 class MemoryLimitExceeded extends Error {}
@@ -129,6 +130,12 @@ function run(job: WorkerJob): WorkerReport {
       return { kind: 'trap', message: trap.message };
     }
     const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof GuestTrap) {
+      // WASI stopped the module (proc_exit with a status from 126 up, which WASI reserves):
+      // exit 1 with the reason, as wasmtime does; the module did run
+      writeAll(stderr, `tswasm: ${job.args[0]}: ${message}\n`);
+      return { kind: 'failed', message };
+    }
     writeAll(stderr, `tswasm: cannot run ${job.args[0]}: ${message}\n`);
     return { kind: 'failed', message };
   } finally {
