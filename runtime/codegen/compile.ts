@@ -1486,10 +1486,17 @@ export function generateFunction(
     for (const line of e.lines) for (const m of line.matchAll(helperPattern)) helpers.add(m[0]);
   }
   if (emitPolls) helpers.add('poll');
+  // The i64.mul window (numeric.ts): the exact form runs at every product of the first call,
+  // so V8 has type feedback for it when it optimizes the function. Otherwise the optimized
+  // code deoptimized at each site's first rare product, in a long call falling back to
+  // unoptimized and on-stack-replaced code (hash64: the benchmark's first calls 40-60 ms
+  // instead of 27). The main function reads the mask into a local (V8 hoists no context
+  // loads out of loops); chunks, called after the first entry, take the final mask.
+  const mulWindow = [...chunks, E].some((e) => e.lines.some((l) => l.includes(MUL_WINDOW)));
   const pre: string[] = [
     '"use strict";',
     helpers.size > 0 ? `const {${[...helpers].join(',')}}=R;` : ';',
-    'const F=I.f,MS=I.mem,RF=I.refs,EL=I.e,DA=I.d;',
+    'const F=I.f,MS=I.mem,RF=I.refs,EL=I.e,DA=I.d;' + (mulWindow ? 'let MW0=0;' : ''),
   ];
   // The interrupt flag is bound once per function and instance (at its first call).
   if (emitPolls) pre.push('const IF=R.interrupt.flag;');
@@ -1524,6 +1531,9 @@ export function generateFunction(
       head.push(
         `if(MS.dv!==MV)return I.rebind(${funcIndex},${name})(${params.join(',')});const M=MV;`,
       );
+    }
+    if (mulWindow && text.includes(MUL_WINDOW)) {
+      head.push(e === E ? 'const MW=MW0;MW0=-4096;' : 'const MW=-4096;');
     }
     const refreshWith = usesMemory ? 'M=MS.dv;' : '';
     const decls: string[] = [];
@@ -1569,6 +1579,9 @@ export function generateFunction(
   addFunction(E, `return (function ${name}(${params.join(',')}){`, localDecls, '});');
   return { name, source: all.join('\n'), lineOffsets, boundView };
 }
+
+/** The i64.mul template's rare-case test, naming the window mask MW. */
+const MUL_WINDOW = '&MW)===0)';
 
 let helperPattern: RegExp | undefined;
 
