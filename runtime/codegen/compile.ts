@@ -1486,10 +1486,17 @@ export function generateFunction(
     for (const line of e.lines) for (const m of line.matchAll(helperPattern)) helpers.add(m[0]);
   }
   if (emitPolls) helpers.add('poll');
+  // The i64.mul window (numeric.ts): the exact form runs at every product of the first call,
+  // so V8 has type feedback for it when it optimizes the function. Otherwise the optimized
+  // code deoptimized at each site's first rare product, in a long call falling back to
+  // unoptimized and on-stack-replaced code (hash64: the benchmark's first calls 40-60 ms
+  // instead of 27). The main function reads the mask into a local (V8 hoists no context
+  // loads out of loops); chunks, called after the first entry, take the final mask.
+  const mulWindow = [...chunks, E].some((e) => e.lines.some((l) => l.includes(MUL_WINDOW)));
   const pre: string[] = [
     '"use strict";',
     helpers.size > 0 ? `const {${[...helpers].join(',')}}=R;` : ';',
-    'const F=I.f,MS=I.mem,RF=I.refs,EL=I.e,DA=I.d;',
+    'const F=I.f,MS=I.mem,RF=I.refs,EL=I.e,DA=I.d;' + (mulWindow ? 'let MW0=0;' : ''),
   ];
   // The interrupt flag is bound once per function and instance (at its first call).
   if (emitPolls) pre.push('const IF=R.interrupt.flag;');
@@ -1510,7 +1517,14 @@ export function generateFunction(
   // replaced code (a long-running call, where V8 does not specialize on the context) a local
   // is one value for the whole function, so its map check and length load are not repeated
   // at every access after each context load (coremark, run once per call: ~15% faster).
-  if (bindable) pre.push(boundView ? 'const MV=MS.dv;' : '');
+  // The view is current until the memory, growing, sets MOK to undefined. `MOK===void 0` needs
+  // no V8 type feedback (unlike reading MS.dv: a function's first call records no feedback, V8
+  // allocating it later, and code optimized before a second call deoptimized at the entry; the
+  // interp kernel then stayed in slow on-stack-replaced code, ~2x its time, in about half the
+  // runs) and compiles to one comparison with a constant.
+  if (bindable) {
+    pre.push(boundView ? 'const MV=MS.dv;let MOK=0;MS.onNextGrow(()=>{MOK=void 0;});' : '');
+  }
   const all: string[] = [...pre];
   const lineOffsets: number[] = new Array(pre.length).fill(body.start);
   const addFunction = (e: Emitter, header: string, vars: string[], close = '}'): void => {
@@ -1522,8 +1536,11 @@ export function generateFunction(
     if (usesMemory && !(boundView && e === E)) head.push('let M=MS.dv;');
     if (boundView && e === E) {
       head.push(
-        `if(MS.dv!==MV)return I.rebind(${funcIndex},${name})(${params.join(',')});const M=MV;`,
+        `if(MOK===void 0)return I.rebind(${funcIndex},${name})(${params.join(',')});const M=MV;`,
       );
+    }
+    if (mulWindow && text.includes(MUL_WINDOW)) {
+      head.push(e === E ? 'const MW=MW0;MW0=-4096;' : 'const MW=-4096;');
     }
     const refreshWith = usesMemory ? 'M=MS.dv;' : '';
     const decls: string[] = [];
@@ -1569,6 +1586,9 @@ export function generateFunction(
   addFunction(E, `return (function ${name}(${params.join(',')}){`, localDecls, '});');
   return { name, source: all.join('\n'), lineOffsets, boundView };
 }
+
+/** The i64.mul template's rare-case test, naming the window mask MW. */
+const MUL_WINDOW = '&MW)===0)';
 
 let helperPattern: RegExp | undefined;
 

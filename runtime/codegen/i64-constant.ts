@@ -49,10 +49,10 @@ const addLowZero: Record<string, string> = {
   'i64.add': '$r=$a;$rh=($ah+$bh)|0;',
   'i64.sub': '$r=$a;$rh=($ah-$bh)|0;',
 };
-const addConstant = 't0=($a+$b)|0;$rh=($ah+$bh+(((t0>>>0)<($b>>>0))|0))|0;$r=t0;';
+const addConstant = 't0=($a+$b)|0;$rh=($ah+$bh+(((t0>>>32)<($b>>>32))|0))|0;$r=t0;';
 
 const mulSmall =
-  '$rh=(Math.imul($ah,$b)+((($a>>>0)*$b*2.3283064365386963e-10)|0))|0;$r=Math.imul($a,$b);';
+  '$rh=(Math.imul($ah,$b)+((($a>>>32)*$b*2.3283064365386963e-10)|0))|0;$r=Math.imul($a,$b);';
 
 /**
  * The template for `op` with the constant right operand whose halves are the texts `b`, `bh`,
@@ -67,7 +67,7 @@ export function constantOperandTemplate(
   const lo = literalValue(b);
   if (lo === undefined) return undefined;
   if (op === 'i64.add' || op === 'i64.sub') {
-    // The templates keep $b and $bh (V8 folds `($b>>>0)` of a literal), so they do not depend
+    // The templates keep $b and $bh (V8 folds `($b>>>32)` of a literal), so they do not depend
     // on the constant and the template cache stays bounded.
     if (literalValue(bh) === undefined) return undefined;
     if (lo === 0) return { key: `${op} 0`, template: addLowZero[op] };

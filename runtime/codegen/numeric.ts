@@ -4,6 +4,13 @@
 // as doubles rounded by Math.fround, i64 values as two int32 halves; helpers named here are
 // bound from runtime/exec/helpers.ts in each generated function's preamble. Templates may use
 // the temporaries t0 and t2..t6; t1 is not theirs (it carries a split chunk's exit code).
+//
+// An unsigned view of an int32 is `x>>>32`, not `x>>>0` (the same value: JS masks the count).
+// V8 treats a shift by a constant 0 whose type feedback saw only small results as a check
+// that the result fits an int32, and deoptimizes ("lost precision") at the first value of
+// 2^31 or more; code that ran only a few times before V8 optimized it (hash64's outer loop)
+// deoptimized so in the benchmark's first calls. A count of 32 is not taken for zero there:
+// plain unsigned code, which V8 folds to the same instructions.
 
 export const numericTemplates: Record<string, string> = {
   // i32
@@ -11,13 +18,13 @@ export const numericTemplates: Record<string, string> = {
   'i32.eq': '($a===$b)|0',
   'i32.ne': '($a!==$b)|0',
   'i32.lt_s': '($a<$b)|0',
-  'i32.lt_u': '(($a>>>0)<($b>>>0))|0',
+  'i32.lt_u': '(($a>>>32)<($b>>>32))|0',
   'i32.gt_s': '($a>$b)|0',
-  'i32.gt_u': '(($a>>>0)>($b>>>0))|0',
+  'i32.gt_u': '(($a>>>32)>($b>>>32))|0',
   'i32.le_s': '($a<=$b)|0',
-  'i32.le_u': '(($a>>>0)<=($b>>>0))|0',
+  'i32.le_u': '(($a>>>32)<=($b>>>32))|0',
   'i32.ge_s': '($a>=$b)|0',
-  'i32.ge_u': '(($a>>>0)>=($b>>>0))|0',
+  'i32.ge_u': '(($a>>>32)>=($b>>>32))|0',
   'i32.clz': 'Math.clz32($a)',
   'i32.ctz': 'ctz32($a)',
   'i32.popcnt': 'popcnt32($a)',
@@ -57,21 +64,21 @@ export const numericTemplates: Record<string, string> = {
   // Orderings as a value: bitwise combinations of the comparisons of both halves, without the
   // short-circuit branches of || and && (2.6x faster on unpredictable data). A branch tests
   // the short-circuit form instead (conditionTemplates below).
-  'i64.lt_s': '(($ah<$bh)|(($ah===$bh)&(($a>>>0)<($b>>>0))))|0',
-  'i64.lt_u': '((($ah>>>0)<($bh>>>0))|(($ah===$bh)&(($a>>>0)<($b>>>0))))|0',
-  'i64.gt_s': '(($ah>$bh)|(($ah===$bh)&(($a>>>0)>($b>>>0))))|0',
-  'i64.gt_u': '((($ah>>>0)>($bh>>>0))|(($ah===$bh)&(($a>>>0)>($b>>>0))))|0',
-  'i64.le_s': '(($ah<$bh)|(($ah===$bh)&(($a>>>0)<=($b>>>0))))|0',
-  'i64.le_u': '((($ah>>>0)<($bh>>>0))|(($ah===$bh)&(($a>>>0)<=($b>>>0))))|0',
-  'i64.ge_s': '(($ah>$bh)|(($ah===$bh)&(($a>>>0)>=($b>>>0))))|0',
-  'i64.ge_u': '((($ah>>>0)>($bh>>>0))|(($ah===$bh)&(($a>>>0)>=($b>>>0))))|0',
+  'i64.lt_s': '(($ah<$bh)|(($ah===$bh)&(($a>>>32)<($b>>>32))))|0',
+  'i64.lt_u': '((($ah>>>32)<($bh>>>32))|(($ah===$bh)&(($a>>>32)<($b>>>32))))|0',
+  'i64.gt_s': '(($ah>$bh)|(($ah===$bh)&(($a>>>32)>($b>>>32))))|0',
+  'i64.gt_u': '((($ah>>>32)>($bh>>>32))|(($ah===$bh)&(($a>>>32)>($b>>>32))))|0',
+  'i64.le_s': '(($ah<$bh)|(($ah===$bh)&(($a>>>32)<=($b>>>32))))|0',
+  'i64.le_u': '((($ah>>>32)<($bh>>>32))|(($ah===$bh)&(($a>>>32)<=($b>>>32))))|0',
+  'i64.ge_s': '(($ah>$bh)|(($ah===$bh)&(($a>>>32)>=($b>>>32))))|0',
+  'i64.ge_u': '((($ah>>>32)>($bh>>>32))|(($ah===$bh)&(($a>>>32)>=($b>>>32))))|0',
   'i64.clz': '$r=$ah!==0?Math.clz32($ah):32+Math.clz32($a);$rh=0;',
   'i64.ctz': '$r=ctz64($a,$ah);$rh=0;',
   'i64.popcnt': '$r=popcnt32($a)+popcnt32($ah);$rh=0;',
   // Carry and borrow as `(comparison)|0`, which V8 compiles to a flag read; `?1:0` is a branch,
   // mispredicted half the time on hashed data.
-  'i64.add': 't0=($a+$b)|0;$rh=($ah+$bh+(((t0>>>0)<($a>>>0))|0))|0;$r=t0;',
-  'i64.sub': 't0=($a-$b)|0;$rh=($ah-$bh-((($a>>>0)<($b>>>0))|0))|0;$r=t0;',
+  'i64.add': 't0=($a+$b)|0;$rh=($ah+$bh+(((t0>>>32)<($a>>>32))|0))|0;$r=t0;',
+  'i64.sub': 't0=($a-$b)|0;$rh=($ah-$bh-((($a>>>32)<($b>>>32))|0))|0;$r=t0;',
   // Low word by Math.imul; high word adds the cross products and the high word of the
   // unsigned 32x32 low product P = A*B (A, B < 2^32), taken from the double product: fl(P) is
   // within 2^10 of P, so fl(P)/2^32 truncates to the high word whenever the low word t2 is at
@@ -79,10 +86,12 @@ export const numericTemplates: Record<string, string> = {
   // rare other case (t2+2048 below 4096 unsigned) the exact low word is subtracted first,
   // leaving the high word within 2^-20, which +0.5 and |0 round exactly. This replaced five
   // Math.imul on 16-bit pieces (~40% less time on a hash kernel; the fast path ~7% more).
+  // The rare case is tested as `(t2+2048|0)&MW` is 0, where MW is -4096 except in a function's
+  // first call (see MUL_WINDOW in compile.ts), which takes the exact form at every product.
   'i64.mul':
-    't2=Math.imul($a,$b);t3=(($a>>>0)*(($b>>>0)*2.3283064365386963e-10))|0;' +
-    'if(((t2+2048|0)>>>0)<4096)' +
-    't3=((($a>>>0)*($b>>>0)-(t2>>>0))*2.3283064365386963e-10+0.5)|0;' +
+    't2=Math.imul($a,$b);t3=(($a>>>32)*(($b>>>32)*2.3283064365386963e-10))|0;' +
+    'if(((t2+2048|0)&MW)===0)' +
+    't3=((($a>>>32)*($b>>>32)-(t2>>>32))*2.3283064365386963e-10+0.5)|0;' +
     '$rh=(Math.imul($a,$bh)+Math.imul($ah,$b)+t3)|0;$r=t2;',
   'i64.div_s': '$r=divs64($a,$ah,$b,$bh);$rh=H[0];',
   'i64.div_u': '$r=divu64($a,$ah,$b,$bh);$rh=H[0];',
@@ -150,7 +159,7 @@ export const numericTemplates: Record<string, string> = {
   'f32.max': 'Math.fround(Math.max($a,$b))',
   'f32.copysign': 'copysign($a,$b)',
   'f32.convert_i32_s': 'Math.fround($a)',
-  'f32.convert_i32_u': 'Math.fround($a>>>0)',
+  'f32.convert_i32_u': 'Math.fround($a>>>32)',
   'f32.convert_i64_s': 'convs64f32($a,$ah)',
   'f32.convert_i64_u': 'convu64f32($a,$ah)',
   'f32.demote_f64': 'Math.fround($a)',
@@ -178,9 +187,9 @@ export const numericTemplates: Record<string, string> = {
   'f64.max': 'fmax($a,$b)',
   'f64.copysign': 'copysign($a,$b)',
   'f64.convert_i32_s': '$a',
-  'f64.convert_i32_u': '($a>>>0)',
-  'f64.convert_i64_s': '$ah*4294967296+($a>>>0)',
-  'f64.convert_i64_u': '($ah>>>0)*4294967296+($a>>>0)',
+  'f64.convert_i32_u': '($a>>>32)',
+  'f64.convert_i64_s': '$ah*4294967296+($a>>>32)',
+  'f64.convert_i64_u': '($ah>>>32)*4294967296+($a>>>32)',
   'f64.promote_f32': '$a===$a?$a:$a+$a',
   'f64.reinterpret_i64': 'f64frombits($a,$ah)',
 };
@@ -192,14 +201,14 @@ export const numericTemplates: Record<string, string> = {
  * form in branches too).
  */
 export const conditionTemplates: Record<string, string> = {
-  'i64.lt_s': '($ah<$bh||($ah===$bh&&($a>>>0)<($b>>>0)))',
-  'i64.lt_u': '(($ah>>>0)<($bh>>>0)||($ah===$bh&&($a>>>0)<($b>>>0)))',
-  'i64.gt_s': '($ah>$bh||($ah===$bh&&($a>>>0)>($b>>>0)))',
-  'i64.gt_u': '(($ah>>>0)>($bh>>>0)||($ah===$bh&&($a>>>0)>($b>>>0)))',
-  'i64.le_s': '($ah<$bh||($ah===$bh&&($a>>>0)<=($b>>>0)))',
-  'i64.le_u': '(($ah>>>0)<($bh>>>0)||($ah===$bh&&($a>>>0)<=($b>>>0)))',
-  'i64.ge_s': '($ah>$bh||($ah===$bh&&($a>>>0)>=($b>>>0)))',
-  'i64.ge_u': '(($ah>>>0)>($bh>>>0)||($ah===$bh&&($a>>>0)>=($b>>>0)))',
+  'i64.lt_s': '($ah<$bh||($ah===$bh&&($a>>>32)<($b>>>32)))',
+  'i64.lt_u': '(($ah>>>32)<($bh>>>32)||($ah===$bh&&($a>>>32)<($b>>>32)))',
+  'i64.gt_s': '($ah>$bh||($ah===$bh&&($a>>>32)>($b>>>32)))',
+  'i64.gt_u': '(($ah>>>32)>($bh>>>32)||($ah===$bh&&($a>>>32)>($b>>>32)))',
+  'i64.le_s': '($ah<$bh||($ah===$bh&&($a>>>32)<=($b>>>32)))',
+  'i64.le_u': '(($ah>>>32)<($bh>>>32)||($ah===$bh&&($a>>>32)<=($b>>>32)))',
+  'i64.ge_s': '($ah>$bh||($ah===$bh&&($a>>>32)>=($b>>>32)))',
+  'i64.ge_u': '(($ah>>>32)>($bh>>>32)||($ah===$bh&&($a>>>32)>=($b>>>32)))',
 };
 
 /** Memory access templates: $e is the effective address (a JS number), $v/$vh the value. */

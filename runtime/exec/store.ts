@@ -105,6 +105,8 @@ export class MemoryStore {
   /** The JS API object wrapping this memory, once one exists. */
   js: object | undefined = undefined;
   private readonly host: HostMemory | undefined;
+  /** Called once each at the next grow: generated code that bound the view (see onNextGrow). */
+  private growWatchers: (() => void)[] = [];
 
   constructor(
     initial: number,
@@ -158,7 +160,23 @@ export class MemoryStore {
     this.dv = viewOf(next);
     this.u8 = new Uint8Array(next);
     this.pages = old + delta;
+    const watchers = this.growWatchers;
+    if (watchers.length > 0) {
+      this.growWatchers = [];
+      for (const w of watchers) w();
+    }
     return old;
+  }
+
+  /**
+   * Registers `w` to be called at the next grow (after the new view is in place). Generated
+   * functions that bind the view clear a flag of their own with it, so their entry check is a
+   * test of a variable: an entry check reading `dv` needs V8 type feedback, which a function's
+   * first call records none of (V8 allocates it later), and optimized code compiled before a
+   * second call deoptimized on it.
+   */
+  onNextGrow(w: () => void): void {
+    this.growWatchers.push(w);
   }
 }
 

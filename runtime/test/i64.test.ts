@@ -185,6 +185,23 @@ describe('runtime i64 operations', () => {
     }
   });
 
+  it("mul's first call in an instance, exact at every product, matches the later calls", () => {
+    // A function's first call takes the exact high-word form for every product (so V8 has
+    // type feedback for it); later calls take it only near a wrap. Each instance here is new.
+    const module = new Module(fs.readFileSync(path.join(fixtures, 'rt_i64ops.wasm')));
+    const pairs: [bigint, bigint][] = [];
+    for (const a of values.slice(0, 24))
+      for (const b of [3n, -7n, values[30], values[41]]) {
+        pairs.push([a, b]);
+      }
+    for (const b of [0x9e3779b1n, 0x85ebca77n]) for (const a of nearWrap(b)) pairs.push([a, b]);
+    for (const [a, b] of pairs) {
+      const first = new Instance(module).exports.mul as Fn;
+      assert.equal(first(a, b), s64(a * b), `first mul(${a}, ${b})`);
+      assert.equal(first(b, a), s64(a * b), `second mul(${b}, ${a})`);
+    }
+  });
+
   it('eqz tests both halves', () => {
     for (const a of values) assert.equal(e.eqz(a), a === 0n ? 1 : 0, `eqz(${a})`);
   });
