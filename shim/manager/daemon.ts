@@ -111,7 +111,12 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   // we listen: on a busy machine it would slow the boot that start is waiting for)
   prewarmWorker(engineName());
   // a spare's pid beside its socket: start claims only a spare that is alive
-  if (unclaimed) fs.writeFileSync(`${socket}.pid`, `${process.pid}\n`);
+  if (unclaimed) {
+    // written aside and renamed: a reader (start, the sh launcher) never sees it empty
+    const pidFile = `${socket}.pid`;
+    fs.writeFileSync(`${pidFile}.${process.pid}`, `${process.pid}\n`);
+    fs.renameSync(`${pidFile}.${process.pid}`, pidFile);
+  }
   const socketInode = fs.statSync(socket).ino;
   /** Whether the socket file is still the one we bound (not a successor's). */
   const ownsSocket = () => {
