@@ -2,32 +2,7 @@
 // emitted flat, since V8's parser overflows its stack on a few thousand nested JS blocks.
 import assert from 'node:assert/strict';
 import { Instance, Module } from '../index';
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+import { i32Const, oneFunctionModule, uleb } from './spec/wasm-bytes';
 
 /** f(i) = N - i for i < N, else 1: after the end of nested block k the code returns k. */
 function switchModule(n: number): Uint8Array {
@@ -36,22 +11,9 @@ function switchModule(n: number): Uint8Array {
   body.push(0x20, 0x00, 0x0e, ...uleb(n));
   for (let i = 0; i < n; i++) body.push(...uleb(i));
   body.push(...uleb(n - 1));
-  for (let k = n; k >= 1; k--) body.push(0x0b, 0x41, ...sleb(k), 0x0f);
+  for (let k = n; k >= 1; k--) body.push(0x0b, ...i32Const(k), 0x0f);
   body.push(0x0b);
-  return Uint8Array.from([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(1, [0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f]),
-    ...section(3, [0x01, 0x00]),
-    ...section(7, [0x01, 0x01, 0x66, 0x00, 0x00]),
-    ...section(10, [0x01, ...uleb(body.length), ...body]),
-  ]);
+  return oneFunctionModule(body);
 }
 
 describe('runtime deep block nests', () => {

@@ -6,22 +6,10 @@ import * as path from 'path';
 import { Instance, Module } from '../index';
 import { generateFunction, setSplitThreshold } from '../codegen/compile';
 import { compileModule } from '../exec/module-record';
+import { oneFunctionModule } from './spec/wasm-bytes';
 
 const fixtures = path.resolve(__dirname, '../../../build/fixtures');
 type Fn = (...args: unknown[]) => unknown;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
 
 /** f(x): 4000 blocks each doing x = x * 3 + k (k < 64), i.e. a ~40 KB function body. */
 function bigModule(blocks: number): Uint8Array {
@@ -31,14 +19,7 @@ function bigModule(blocks: number): Uint8Array {
     body.push(0x02, 0x40, 0x20, 0x00, 0x41, 0x03, 0x6c, 0x41, k & 0x3f, 0x6a, 0x21, 0x00, 0x0b);
   }
   body.push(0x20, 0x00, 0x0b);
-  const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  return Uint8Array.from([
-    ...header,
-    ...section(1, [0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f]),
-    ...section(3, [0x01, 0x00]),
-    ...section(7, [0x01, 0x01, 0x66, 0x00, 0x00]),
-    ...section(10, [0x01, ...uleb(body.length), ...body]),
-  ]);
+  return oneFunctionModule(body);
 }
 
 describe('runtime function splitting', () => {

@@ -52,3 +52,17 @@ export function funcType(params: WastType[], results: WastType[]): number[] {
     ...vec(results.map((t) => [TYPE_CODE[t]])),
   ];
 }
+
+/**
+ * A whole module exporting one function `f: (i32) -> i32` whose code entry is `body` (its
+ * locals declaration first, then the instructions and the final `end`).
+ */
+export function oneFunctionModule(body: number[]): Uint8Array {
+  return Uint8Array.from([
+    ...MAGIC_AND_VERSION,
+    ...section(1, [0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f]),
+    ...section(3, [0x01, 0x00]),
+    ...section(7, [0x01, 0x01, 0x66, 0x00, 0x00]),
+    ...section(10, [0x01, ...uleb(body.length), ...body]),
+  ]);
+}
