@@ -1088,25 +1088,16 @@ export function generateFunction(
           pushLocal(i);
           break;
         }
-        case 0x21: {
-          // local.set
-          const i = r.u32();
-          E.used.add(i);
-          E.written.add(i);
-          const v = pop();
-          materializeLocal(i);
-          emit(assign(localVars(i), v));
-          break;
-        }
+        case 0x21: // local.set
         case 0x22: {
-          // local.tee
+          // local.tee: the same, and the local's new value stays on the stack
           const i = r.u32();
           E.used.add(i);
           E.written.add(i);
           const v = pop();
           materializeLocal(i);
           emit(assign(localVars(i), v));
-          pushLocal(i);
+          if (key === 0x22) pushLocal(i);
           break;
         }
         case 0x23: {
