@@ -13,7 +13,7 @@ import type {
   WasmModule,
 } from '../../runtime/model';
 import { parseArgs, UsageError } from './run-command';
-import type { RunTarget } from './target';
+import type { RunSettings, RunTarget } from './target';
 import type { EngineName } from './run';
 
 export const inspectUsage = `Usage: tswasm-shim inspect [options] FILE.wasm|BUNDLE|IMAGE [ARGS...]
@@ -124,9 +124,7 @@ function section(title: string, lines: string[]): string {
 /** The report's text for a target and its module bytes; `valid` says if the engine took it. */
 function report(
   target: RunTarget,
-  env: Record<string, string>,
-  preopens: Record<string, string>,
-  memoryLimit: number | undefined,
+  { env, preopens, memoryLimit }: RunSettings,
   engineName: EngineName | undefined,
 ): { text: string; valid: boolean } {
   let text = `${target.kind}: ${target.source}\n`;
@@ -195,20 +193,14 @@ export async function inspectCommand(argv: string[]): Promise<number> {
     fs.writeSync(1, inspectUsage);
     return 0;
   }
-  const { openTargetOrReport } = require('./target') as typeof import('./target');
+  const { openTargetOrReport, withCommandLine } = require('./target') as typeof import('./target');
   const target = await openTargetOrReport(options.file, {
     args: options.args,
     platform: options.platform,
   });
   if (target === undefined) return 1;
   try {
-    const { text, valid } = report(
-      target,
-      { ...target.env, ...options.env },
-      { ...target.preopens, ...options.preopens },
-      options.memoryLimit ?? target.memoryLimit,
-      options.engine,
-    );
+    const { text, valid } = report(target, withCommandLine(target, options), options.engine);
     fs.writeSync(1, text);
     return valid ? 0 : 1;
   } finally {

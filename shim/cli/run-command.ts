@@ -217,7 +217,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     write(1, runUsage);
     return 0;
   }
-  const { openTargetOrReport } = require('./target') as typeof import('./target');
+  const { openTargetOrReport, withCommandLine } = require('./target') as typeof import('./target');
   const { runModule, RunError } = require('./run') as typeof import('./run');
   const target = await openTargetOrReport(options.file, {
     args: options.args,
@@ -233,10 +233,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       file: target.entryPath,
       argv0: target.argv[0],
       args: target.argv.slice(1),
-      // the command line adds to (and overrides) what the bundle or image sets
-      env: { ...target.env, ...options.env },
-      preopens: { ...target.preopens, ...options.preopens },
-      memoryLimit: options.memoryLimit ?? target.memoryLimit,
+      ...withCommandLine(target, options),
     };
     if (target.kind === 'module') run.argv0 = undefined;
     try {

@@ -135,6 +135,28 @@ export async function openTarget(source: string, options: TargetOptions): Promis
   }
 }
 
+/** What a target runs with once the command line is applied (see withCommandLine). */
+export interface RunSettings {
+  env: Record<string, string>;
+  preopens: Record<string, string>;
+  memoryLimit: number | undefined;
+}
+
+/**
+ * The command line's `--env`, `--dir` and `--memory-limit` over what a bundle or image sets:
+ * they add to (and override) its env and preopens, and the limit replaces its own.
+ */
+export function withCommandLine(
+  target: RunTarget,
+  options: { env: Record<string, string>; preopens: Record<string, string>; memoryLimit?: number },
+): RunSettings {
+  return {
+    env: { ...target.env, ...options.env },
+    preopens: { ...target.preopens, ...options.preopens },
+    memoryLimit: options.memoryLimit ?? target.memoryLimit,
+  };
+}
+
 /**
  * openTarget for a command: input that cannot run is reported on stderr as `Error: ...` and
  * gives undefined (the command then exits 1, as wasmtime does for a file it cannot load).
